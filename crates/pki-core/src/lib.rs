@@ -1,0 +1,17 @@
+//! pki-core: RSA keys, PKCS#10 CSRs and X.509 v3 certificates for private PKIs, built on the
+//! RustCrypto types, with the behaviour of the OpenSSL commands that etcd and Kubernetes
+//! operators script.
+
+pub mod cert;
+pub mod conf;
+pub mod csr;
+pub mod error;
+pub mod ext;
+pub mod files;
+pub mod init;
+pub mod key;
+pub mod name;
+pub mod pem;
+pub mod serial;
+
+pub use error::{Error, Result};
