@@ -1,1 +1,139 @@
-fn main() {}
+//! Project automation: `cargo xtask <command>`.
+//!
+//! - `bench [--runs N]`: `pki init` against the seed's `bash pki.sh` with the real openssl, in
+//!   the same run, reported as ratios (docs/benchmarks.md).
+
+use std::{
+    env,
+    path::{Path, PathBuf},
+    process::{Command, ExitCode},
+    time::{Duration, Instant},
+};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("bench") => bench(&args[1..]),
+        _ => Err("usage: cargo xtask bench [--runs N]".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+fn temp(tag: &str, i: usize) -> Result<PathBuf, String> {
+    let d = env::temp_dir().join(format!("pki-bench-{tag}-{}-{i}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+    Ok(d)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let runs = match args {
+        [] => 5,
+        [flag, n] if flag == "--runs" => n.parse().map_err(|_| format!("bad --runs {n}"))?,
+        _ => return Err("usage: cargo xtask bench [--runs N]".into()),
+    };
+    if runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    run(Command::new("cargo")
+        .args(["build", "--release", "-q", "-p", "pki-cli"])
+        .current_dir(root()))?;
+    let pki = root().join("target/release/pki");
+    let script = root().join("../shared/seed/pki.sh");
+    if !script.is_file() {
+        return Err(format!("the seed script is missing: {}", script.display()));
+    }
+    let openssl_version = Command::new("openssl")
+        .arg("version")
+        .output()
+        .map_err(|e| format!("the benchmark compares with openssl, which cannot be run: {e}"))?;
+
+    let mut cases: Vec<(&str, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    // 1. The whole job: pki init vs bash pki.sh (keys, CSRs, certificates).
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        let d = temp("init", i)?;
+        let t = Instant::now();
+        run(Command::new(&pki).arg("init").arg(&d))?;
+        ours.push(t.elapsed());
+        let d2 = temp("sh", i)?;
+        let t = Instant::now();
+        run(Command::new("bash").arg(&script).current_dir(&d2))?;
+        theirs.push(t.elapsed());
+        let _ = std::fs::remove_dir_all(&d);
+        let _ = std::fs::remove_dir_all(&d2);
+    }
+    cases.push(("init (pki init vs bash pki.sh)", ours, theirs));
+    // 2. Signing only: both sign the same CSR with the same CA (keys exist, certs removed).
+    let base = temp("sign", 0)?;
+    run(Command::new(&pki).arg("init").arg(&base))?;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        for f in ["client.crt", "peer.crt"] {
+            let _ = std::fs::remove_file(base.join(f));
+        }
+        let t = Instant::now();
+        run(Command::new(&pki).arg("init").arg(&base))?;
+        ours.push(t.elapsed());
+        for f in ["client.crt", "peer.crt"] {
+            let _ = std::fs::remove_file(base.join(f));
+        }
+        let t = Instant::now();
+        run(Command::new("bash").arg(&script).current_dir(&base))?;
+        theirs.push(t.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&base);
+    cases.push(("sign 2 certificates (keys and CSRs exist)", ours, theirs));
+
+    println!(
+        "openssl: {}",
+        String::from_utf8_lossy(&openssl_version.stdout).trim()
+    );
+    println!("runs per case: {runs}; times are medians; ratio = pki / openssl (below 1 is faster)");
+    println!(
+        "{:<45} {:>10} {:>10} {:>7}",
+        "case", "pki", "openssl", "ratio"
+    );
+    for (name, ours, theirs) in cases {
+        let (a, b) = (median(ours), median(theirs));
+        println!(
+            "{name:<45} {:>8.1}ms {:>8.1}ms {:>7.2}",
+            a.as_secs_f64() * 1e3,
+            b.as_secs_f64() * 1e3,
+            a.as_secs_f64() / b.as_secs_f64()
+        );
+    }
+    println!(
+        "note: RSA key generation time varies widely run to run (prime search); use --runs 20 for steadier medians"
+    );
+    Ok(())
+}

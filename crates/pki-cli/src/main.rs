@@ -1,1 +1,64 @@
-fn main() {}
+//! `pki`: make and audit the certificates of a private PKI (etcd, Kubernetes) without openssl.
+//!
+//! This binary parses arguments into typed values, calls one pki-core function, renders the
+//! result and maps it to an exit status: 0 success (a skipped step is success), 1 findings,
+//! 2 error. Errors are printed once, as `pki: <message>: <cause>...`, on stderr.
+
+mod init;
+
+use std::{
+    io::{self, Write},
+    process::ExitCode,
+};
+
+use clap::{Parser, Subcommand};
+
+/// Make and audit the TLS certificates of etcd and Kubernetes clusters, in pure Rust.
+#[derive(Debug, Parser)]
+#[command(name = "pki", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(args) => init::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints `pki: a: b: c` for an error and its causes.
+fn report_error(e: &pki_core::Error) {
+    let mut line = String::from("pki: ");
+    for (i, cause) in e.chain().enumerate() {
+        if i > 0 {
+            line.push_str(": ");
+        }
+        line.push_str(&cause.to_string());
+    }
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// Writes a line to stdout; a closed pipe (`pki ... | head`) is not an error.
+pub(crate) fn out(line: std::fmt::Arguments<'_>) {
+    let mut stdout = io::stdout().lock();
+    let written = stdout
+        .write_fmt(line)
+        .and_then(|()| stdout.write_all(b"\n"));
+    if written.is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+        std::process::exit(0);
+    }
+}

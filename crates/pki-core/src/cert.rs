@@ -1,1 +1,325 @@
-//! (being written)
+//! X.509 v3 certificates: our own builder on x509-cert's public types, and readers.
+//!
+//! x509-cert 0.3 keeps the fields of its `TbsCertificate` private, so the builder defines the
+//! structure itself ([RFC 5280 4.1]), encodes and signs it, and reads the result back with
+//! [`Certificate::from_der`] so that every certificate we return has passed a strict decoder:
+//!
+//! ```text
+//! Certificate  ::=  SEQUENCE  {
+//!      tbsCertificate       TBSCertificate,
+//!      signatureAlgorithm   AlgorithmIdentifier,
+//!      signatureValue       BIT STRING  }
+//!
+//! TBSCertificate  ::=  SEQUENCE  {
+//!      version         [0]  EXPLICIT Version DEFAULT v1,
+//!      serialNumber         CertificateSerialNumber,
+//!      signature            AlgorithmIdentifier,
+//!      issuer               Name,
+//!      validity             Validity,
+//!      subject              Name,
+//!      subjectPublicKeyInfo SubjectPublicKeyInfo,
+//!      extensions      [3]  EXPLICIT Extensions OPTIONAL }
+//! ```
+//!
+//! [RFC 5280 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+
+use std::time::{Duration, SystemTime};
+
+use der::{
+    DateTime, Decode, Encode, Sequence,
+    asn1::{BitString, GeneralizedTime, UtcTime},
+};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::{
+    Certificate,
+    certificate::Version,
+    ext::Extension,
+    name::Name,
+    serial_number::SerialNumber,
+    time::{Time, Validity},
+};
+
+use crate::{
+    error::{Error, Result},
+    ext::{self, ExtSpec, IsCa, KeyUsageBit},
+    key::{PrivateKey, PublicKey},
+    pem,
+};
+
+#[derive(Sequence)]
+struct TbsCertificate {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    version: Version,
+    serial_number: SerialNumber,
+    signature: AlgorithmIdentifierOwned,
+    issuer: Name,
+    validity: Validity,
+    subject: Name,
+    subject_public_key_info: SubjectPublicKeyInfoOwned,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    extensions: Option<Vec<Extension>>,
+}
+
+#[derive(Sequence)]
+struct SignedCertificate {
+    tbs_certificate: TbsCertificate,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    signature: BitString,
+}
+
+/// The extensions of Debian's default openssl.cnf `[v3_ca]`, which `openssl req -x509` uses:
+/// subjectKeyIdentifier, authorityKeyIdentifier, basicConstraints critical CA:TRUE.
+pub fn openssl_v3_ca() -> Vec<ExtSpec> {
+    vec![
+        ExtSpec::SubjectKeyId,
+        ExtSpec::AuthorityKeyId,
+        ExtSpec::BasicConstraints {
+            critical: true,
+            ca: IsCa::Ca { path_len: None },
+        },
+    ]
+}
+
+/// The CA profile of `pki init`: OpenSSL's `[v3_ca]` plus keyUsage (critical) keyCertSign and
+/// cRLSign, which RFC 5280 4.2.1.3 requires of CA certificates and strict verifiers enforce.
+pub fn pki_ca() -> Vec<ExtSpec> {
+    let mut v = openssl_v3_ca();
+    v.push(ExtSpec::KeyUsage {
+        critical: true,
+        usage: [KeyUsageBit::KeyCertSign, KeyUsageBit::CrlSign]
+            .into_iter()
+            .collect(),
+    });
+    v
+}
+
+/// A time as RFC 5280 4.1.2.5 wants it: UTCTime through 2049, GeneralizedTime from 2050.
+pub fn rfc5280_time(t: SystemTime) -> Result<Time> {
+    let bad = |source| Error::Encode {
+        what: "validity",
+        source,
+    };
+    let unix = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let dt = DateTime::from_unix_duration(Duration::from_secs(unix.as_secs())).map_err(bad)?;
+    Ok(if dt.year() < 2050 {
+        Time::UtcTime(UtcTime::from_date_time(dt).map_err(bad)?)
+    } else {
+        Time::GeneralTime(GeneralizedTime::from_date_time(dt))
+    })
+}
+
+/// The CA that signs: its certificate and its private key, checked to match.
+#[derive(Debug)]
+pub struct Issuer<'a> {
+    cert: &'a Certificate,
+    key: &'a PrivateKey,
+}
+
+impl<'a> Issuer<'a> {
+    /// Pairs a CA certificate with its key; refuses a key that is not the certificate's.
+    pub fn new(cert: &'a Certificate, key: &'a PrivateKey) -> Result<Issuer<'a>> {
+        if !key.matches(cert.tbs_certificate().subject_public_key_info()) {
+            return Err(Error::KeyMismatch {
+                what: "CA certificate",
+            });
+        }
+        Ok(Issuer { cert, key })
+    }
+
+    /// The key identifier an issued certificate's AKI carries: the CA's SKI, or the SHA-1 of
+    /// its key when it has none.
+    fn key_id(&self) -> Result<Vec<u8>> {
+        let tbs = self.cert.tbs_certificate();
+        match ext::subject_key_id(tbs.extensions().map(Vec::as_slice).unwrap_or(&[]))? {
+            Some(id) => Ok(id),
+            None => Ok(ext::key_identifier(tbs.subject_public_key_info())),
+        }
+    }
+}
+
+/// Builds one certificate. Required parts in [`CertBuilder::new`], options by setters, then
+/// [`CertBuilder::self_signed`] or [`CertBuilder::sign`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CertBuilder {
+    subject: Name,
+    public_key: SubjectPublicKeyInfoOwned,
+    serial: SerialNumber,
+    days: u32,
+    not_before: Option<SystemTime>,
+    extensions: Vec<ExtSpec>,
+}
+
+impl CertBuilder {
+    /// A certificate for `public_key` named `subject`, valid `days` days from now.
+    pub fn new(
+        subject: Name,
+        public_key: SubjectPublicKeyInfoOwned,
+        serial: SerialNumber,
+        days: u32,
+    ) -> CertBuilder {
+        CertBuilder {
+            subject,
+            public_key,
+            serial,
+            days,
+            not_before: None,
+            extensions: Vec::new(),
+        }
+    }
+
+    /// Starts validity at `t` instead of now.
+    pub fn not_before(mut self, t: SystemTime) -> CertBuilder {
+        self.not_before = Some(t);
+        self
+    }
+
+    /// The extensions, in order. subjectKeyIdentifier and authorityKeyIdentifier are appended
+    /// when absent, as OpenSSL 3 does.
+    pub fn extensions(mut self, exts: Vec<ExtSpec>) -> CertBuilder {
+        self.extensions = exts;
+        self
+    }
+
+    /// Signs with the subject's own key (a self-signed CA certificate).
+    pub fn self_signed(self, key: &PrivateKey) -> Result<Certificate> {
+        if !key.matches(&self.public_key) {
+            return Err(Error::KeyMismatch {
+                what: "certificate's public key",
+            });
+        }
+        let key_id = ext::key_identifier(&self.public_key);
+        let issuer = self.subject.clone();
+        self.build(issuer, &key_id, key)
+    }
+
+    /// Signs with a CA.
+    pub fn sign(self, issuer: &Issuer<'_>) -> Result<Certificate> {
+        let key_id = issuer.key_id()?;
+        let name = issuer.cert.tbs_certificate().subject().clone();
+        self.build(name, &key_id, issuer.key)
+    }
+
+    fn build(self, issuer: Name, issuer_key_id: &[u8], key: &PrivateKey) -> Result<Certificate> {
+        let start = self.not_before.unwrap_or_else(SystemTime::now);
+        let end = start
+            .checked_add(Duration::from_secs(u64::from(self.days) * 86_400))
+            .ok_or(Error::Validity { days: self.days })?;
+        let not_after = rfc5280_time(end).map_err(|_| Error::Validity { days: self.days })?;
+        let validity = Validity::new(rfc5280_time(start)?, not_after);
+
+        let mut specs = self.extensions;
+        for needed in [ExtSpec::SubjectKeyId, ExtSpec::AuthorityKeyId] {
+            if !specs.contains(&needed) {
+                specs.push(needed);
+            }
+        }
+        let extensions = specs
+            .iter()
+            .map(|s| s.to_extension(&self.public_key, issuer_key_id))
+            .collect::<Result<Vec<_>>>()?;
+
+        let tbs = TbsCertificate {
+            version: Version::V3,
+            serial_number: self.serial,
+            signature: PrivateKey::signature_algorithm(),
+            issuer,
+            validity,
+            subject: self.subject,
+            subject_public_key_info: self.public_key,
+            extensions: Some(extensions),
+        };
+        let tbs_der = tbs.to_der().map_err(Error::encode("certificate"))?;
+        let signature =
+            BitString::from_bytes(&key.sign(&tbs_der)).map_err(Error::encode("certificate"))?;
+        let signed = SignedCertificate {
+            tbs_certificate: tbs,
+            signature_algorithm: PrivateKey::signature_algorithm(),
+            signature,
+        };
+        let der = signed.to_der().map_err(Error::encode("certificate"))?;
+        Certificate::from_der(&der).map_err(Error::der("certificate"))
+    }
+}
+
+/// Reads one certificate, PEM (`CERTIFICATE`) or DER.
+pub fn decode(input: &[u8]) -> Result<Certificate> {
+    let (_, der) = pem::decode_one(input, &[pem::CERTIFICATE, "TRUSTED CERTIFICATE"])?;
+    Certificate::from_der(&der).map_err(Error::der("certificate"))
+}
+
+/// Every certificate of a PEM bundle, or the one DER certificate.
+pub fn decode_all(input: &[u8]) -> Result<Vec<Certificate>> {
+    if !pem::is_pem(input) {
+        return Ok(vec![decode(input)?]);
+    }
+    pem::decode_all(input)?
+        .into_iter()
+        .map(|b| {
+            if b.label != pem::CERTIFICATE {
+                return Err(Error::PemLabel {
+                    expected: pem::CERTIFICATE,
+                    found: b.label,
+                });
+            }
+            Certificate::from_der(&b.der).map_err(Error::der("certificate"))
+        })
+        .collect()
+}
+
+/// PEM text of a certificate.
+pub fn to_pem(cert: &Certificate) -> Result<String> {
+    Ok(pem::encode(
+        pem::CERTIFICATE,
+        &cert.to_der().map_err(Error::encode("certificate"))?,
+    ))
+}
+
+/// Checks that `issuer`'s key signed `cert` and that `cert` names `issuer` as its issuer.
+pub fn verify_issued_by(cert: &Certificate, issuer: &Certificate) -> Result<()> {
+    if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
+        return Err(Error::BadSignature {
+            what: "certificate (issuer name differs from the CA's subject)",
+        });
+    }
+    let key = PublicKey::from_spki(issuer.tbs_certificate().subject_public_key_info())?;
+    let tbs = cert
+        .tbs_certificate()
+        .to_der()
+        .map_err(Error::encode("certificate"))?;
+    let sig = cert.signature().as_bytes().ok_or(Error::BadSignature {
+        what: "certificate",
+    })?;
+    key.verify(cert.signature_algorithm(), &tbs, sig, "certificate")
+}
+
+/// The certificate's extensions, typed where pki models them, in order.
+pub fn ext_specs(cert: &Certificate) -> Result<Vec<ExtSpec>> {
+    let exts = cert
+        .tbs_certificate()
+        .extensions()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    Ok(exts
+        .iter()
+        .map(ExtSpec::from_extension)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// notAfter as a SystemTime.
+pub fn not_after(cert: &Certificate) -> SystemTime {
+    cert.tbs_certificate().validity().not_after.to_system_time()
+}
+
+/// The serial's magnitude (big-endian, without leading zeros).
+pub fn serial_bytes(cert: &Certificate) -> Vec<u8> {
+    let b = cert.tbs_certificate().serial_number().as_bytes();
+    let first = b
+        .iter()
+        .position(|x| *x != 0)
+        .unwrap_or(b.len().saturating_sub(1));
+    b[first..].to_vec()
+}

@@ -1,19 +1,397 @@
-//! The openssl.conf format. (Interface placeholder: being written.)
+//! The openssl.conf format (`man 5ssl config`) and the x509v3 extension sections in it
+//! (`man 5ssl x509v3_config`), read the way OpenSSL 3.0 reads them.
+//!
+//! ```text
+//! # comment                      key = value   # comment after a value
+//! default_key = in the default section
+//! [ v3_req ]                     keyUsage = critical, digitalSignature, keyEncipherment
+//! subjectAltName = @alt_names    other = $var ${var} $sect::var ${ENV::HOME} "quoted # text" \$
+//! ```
+//!
+//! Values are expanded while the file is read, from entries defined on earlier lines only (a
+//! reference to a later or missing entry is an error, as in OpenSSL). Where this reader is
+//! stricter than OpenSSL it says so in an error rather than guessing:
+//!
+//! - `.include` is refused (OpenSSL silently skips a missing include file);
+//!   `.pragma dollarid:on` is refused, other pragmas are accepted and have no effect;
+//! - the whole file may expand to at most [`MAX_TOTAL_EXPANSION`] bytes more than it holds;
+//! - a key twice in an extension section or in an `@section` is an error (OpenSSL keeps the
+//!   last one and drops the other silently);
+//! - subjectAltName values are checked ([`crate::ext::San`]), basicConstraints `pathlen` must be 0..=255
+//!   with `CA:TRUE`, SKI/AKI may not be critical, and only the key identifier forms that pki
+//!   emits are accepted.
+//!
+//! An error's line is the first physical line of the logical line (OpenSSL reports the last one
+//! of a `\`-continued line); line 0 means "no line" and is not printed.
 
-use std::{fmt, path::PathBuf};
+use std::{
+    collections::{HashMap, HashSet},
+    fmt,
+    path::{Path, PathBuf},
+};
 
-/// Why an openssl.conf could not be used, with file and line.
+use crate::ext::ExtSpec;
+
+mod parser;
+#[cfg(test)]
+mod tests;
+mod x509v3;
+
+pub use x509v3::parse_extension;
+
+const SKI: &str = "subjectKeyIdentifier";
+const AKI: &str = "authorityKeyIdentifier";
+
+/// The longest value variable expansion may produce (OpenSSL's `MAX_CONF_VALUE_LENGTH`).
+pub const MAX_VALUE_LEN: usize = 65536;
+
+/// How many bytes variable expansion may add over a whole file (not limited in OpenSSL): a
+/// few short lines such as `b = $a$a$a$a` must not turn a small file into gigabytes.
+pub const MAX_TOTAL_EXPANSION: usize = 4 << 20;
+
+/// The file name [`parse_extension`] puts in errors about a value that came from no file.
+pub const ADDEXT: &str = "-addext";
+
+/// One `key = value` line, after unquoting and expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    /// The first physical line of the entry (1-based).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Section {
+    name: String,
+    entries: Vec<Entry>,
+    /// Index into `entries` of the last entry with each key.
+    last: HashMap<String, usize>,
+}
+
+/// A parsed openssl.conf: named sections of entries, in file order.
+///
+/// The section before any header is `default`; it always exists.
+#[derive(Debug, Clone)]
+pub struct Conf {
+    file: PathBuf,
+    sections: Vec<Section>,
+    by_name: HashMap<String, usize>,
+}
+
+/// The extensions an extension section asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExtSection {
+    /// In line order.
+    pub specs: Vec<ExtSpec>,
+    /// `subjectKeyIdentifier = none`: add no SKI, not even one a command adds by default.
+    pub no_subject_key_id: bool,
+    /// `authorityKeyIdentifier = none`.
+    pub no_authority_key_id: bool,
+}
+
+impl Conf {
+    /// Parses `text`, read from `file` (kept for messages); `$ENV::X` reads the process
+    /// environment.
+    pub fn parse(file: impl Into<PathBuf>, text: &str) -> Result<Conf, ConfError> {
+        Conf::parse_with_env(file, text, &|name| std::env::var(name).ok())
+    }
+
+    /// Parses `text` with `env` standing in for the process environment.
+    pub fn parse_with_env(
+        file: impl Into<PathBuf>,
+        text: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Conf, ConfError> {
+        parser::parse(file.into(), text, env)
+    }
+
+    /// The file the configuration was read from.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// The last value of `key` in `section` (OpenSSL keeps only the last one).
+    pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+        let s = &self.sections[*self.by_name.get(section)?];
+        Some(&s.entries[*s.last.get(key)?].value)
+    }
+
+    /// Like [`Conf::get`], falling back to the `default` section as OpenSSL's
+    /// `NCONF_get_string` does (how `openssl req` finds `req_extensions`).
+    pub fn lookup(&self, section: &str, key: &str) -> Option<&str> {
+        self.get(section, key).or_else(|| self.get("default", key))
+    }
+
+    /// All entries of a section, repeated keys included, in line order.
+    pub fn section(&self, name: &str) -> Option<&[Entry]> {
+        self.by_name
+            .get(name)
+            .map(|&i| self.sections[i].entries.as_slice())
+    }
+
+    /// Whether the section exists: a `[name]` header, a `name::key = value` line, or `default`.
+    pub fn has_section(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Section names, in order of first appearance.
+    pub fn section_names(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().map(|s| s.name.as_str())
+    }
+
+    /// `[req] req_extensions`: the extension section `openssl req` puts in a CSR.
+    pub fn req_extensions(&self) -> Option<&str> {
+        self.lookup("req", "req_extensions")
+    }
+
+    /// `[req] x509_extensions`: the extension section of `openssl req -x509`.
+    pub fn x509_extensions(&self) -> Option<&str> {
+        self.lookup("req", "x509_extensions")
+    }
+
+    /// The section `openssl x509 -extfile` uses without `-extensions`: the value of
+    /// `extensions` in the default section, else the default section itself.
+    pub fn default_extensions_section(&self) -> &str {
+        self.get("default", "extensions").unwrap_or("default")
+    }
+
+    /// The extensions of an extension section (`v3_req`, `v3_ca`), in line order, typed.
+    /// `subjectKeyIdentifier = none` and `authorityKeyIdentifier = none` add nothing; see
+    /// [`Conf::extension_section`] to tell them from absence.
+    pub fn extensions(&self, section: &str) -> Result<Vec<ExtSpec>, ConfError> {
+        self.extension_section(section).map(|s| s.specs)
+    }
+
+    /// The extensions of an extension section, with the `none` markers.
+    pub fn extension_section(&self, section: &str) -> Result<ExtSection, ConfError> {
+        let entries = self.section(section).ok_or_else(|| {
+            self.error(
+                0,
+                ConfErrorKind::MissingSection {
+                    name: section.into(),
+                },
+            )
+        })?;
+        let mut out = ExtSection::default();
+        let mut seen = HashSet::new();
+        for e in entries {
+            if !seen.insert(e.key.as_str()) {
+                let kind = ConfErrorKind::DuplicateExtension {
+                    name: e.key.clone(),
+                };
+                return Err(self.error(e.line, kind));
+            }
+            let ext = x509v3::ext_value(Some(self), &e.key, &e.value)
+                .map_err(|(line, kind)| self.error(line.unwrap_or(e.line), kind))?;
+            match ext {
+                Some(spec) => out.specs.push(spec),
+                None if e.key == SKI => out.no_subject_key_id = true,
+                None => out.no_authority_key_id = true,
+            }
+        }
+        Ok(out)
+    }
+
+    fn error(&self, line: usize, kind: ConfErrorKind) -> ConfError {
+        ConfError {
+            file: self.file.clone(),
+            line,
+            kind,
+        }
+    }
+
+    fn section_index(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.by_name.get(name) {
+            return i;
+        }
+        self.sections.push(Section {
+            name: name.to_owned(),
+            entries: Vec::new(),
+            last: HashMap::new(),
+        });
+        self.by_name
+            .insert(name.to_owned(), self.sections.len() - 1);
+        self.sections.len() - 1
+    }
+}
+
+/// Why an openssl.conf (or an `-addext` value) could not be used, with file and line.
+///
+/// `line` 0 means no particular line (a missing section, an `-addext` value): `Display` then
+/// prints `FILE: reason`, otherwise `FILE:LINE: reason`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfError {
     pub file: PathBuf,
     pub line: usize,
-    pub reason: String,
+    pub kind: ConfErrorKind,
 }
 
 impl fmt::Display for ConfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.reason)
+        match self.line {
+            0 => write!(f, "{}: {}", self.file.display(), self.kind),
+            n => write!(f, "{}:{n}: {}", self.file.display(), self.kind),
+        }
     }
 }
 
 impl std::error::Error for ConfError {}
+
+/// What is wrong in an openssl.conf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfErrorKind {
+    /// `[ name` without `]`, or a character not allowed in a section name.
+    UnterminatedSection,
+    /// A line that is neither a header, a comment nor `key = value`.
+    MissingEquals,
+    /// `$name` refers to nothing defined on an earlier line (nor in the environment for
+    /// `ENV::`); `name` is as written, `sect::name` included.
+    UndefinedVariable {
+        name: String,
+    },
+    /// `${name` or `$(name` without its closing brace.
+    UnclosedVariable {
+        name: String,
+    },
+    /// Expansion would make a value, or the file, longer than `limit` bytes.
+    ExpansionTooLarge {
+        limit: usize,
+    },
+    /// `.include`, or `.pragma dollarid:on`.
+    UnsupportedDirective {
+        directive: String,
+    },
+    /// A `.pragma` that is not `keyword:value`.
+    InvalidPragma {
+        pragma: String,
+    },
+    /// An extension section or `@section` that the file does not have.
+    MissingSection {
+        name: String,
+    },
+    /// An `@section` with no entries.
+    EmptySection {
+        name: String,
+    },
+    /// An extension with an empty value or an empty item in its list (`a,,b`, `DNS:`).
+    EmptyValue {
+        name: String,
+    },
+    /// A `DER:` or `ASN1:` raw value.
+    RawEncoding {
+        name: String,
+    },
+    /// An extension pki does not make.
+    UnknownExtension {
+        name: String,
+    },
+    /// The same extension twice in one section.
+    DuplicateExtension {
+        name: String,
+    },
+    /// The same key twice in an `@section`.
+    DuplicateKey {
+        key: String,
+    },
+    /// A critical subjectKeyIdentifier or authorityKeyIdentifier (RFC 5280 forbids both).
+    CriticalNotAllowed {
+        name: String,
+    },
+    UnknownKeyUsage {
+        value: String,
+    },
+    UnknownPurpose {
+        value: String,
+    },
+    /// A malformed subjectAltName entry.
+    BadSan {
+        value: String,
+        reason: &'static str,
+    },
+    /// A subjectAltName form pki does not make (otherName, dirName, RID, email:copy).
+    UnsupportedSan {
+        value: String,
+    },
+    BadBasicConstraints {
+        value: String,
+        reason: &'static str,
+    },
+    /// A key identifier form other than `hash`/`none` (SKI) or `keyid[:always][,issuer]`/`none`
+    /// (AKI).
+    UnsupportedKeyIdentifier {
+        name: String,
+        value: String,
+    },
+}
+
+impl fmt::Display for ConfErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ConfErrorKind as K;
+        match self {
+            K::UnterminatedSection => f.write_str("section header without closing ']'"),
+            K::MissingEquals => f.write_str("expected 'key = value', a [section] or a comment"),
+            K::UndefinedVariable { name } => {
+                write!(
+                    f,
+                    "variable {name:?} has no value (defined on no earlier line)"
+                )
+            }
+            K::UnclosedVariable { name } => {
+                write!(f, "variable reference {name:?} has no closing brace")
+            }
+            K::ExpansionTooLarge { limit } => {
+                write!(f, "variable expansion exceeds {limit} bytes")
+            }
+            K::UnsupportedDirective { directive } => {
+                write!(
+                    f,
+                    "unsupported directive {directive:?}: put everything in one file"
+                )
+            }
+            K::InvalidPragma { pragma } => {
+                write!(f, "invalid .pragma {pragma:?}: expected keyword:value")
+            }
+            K::MissingSection { name } => write!(f, "no section [{name}]"),
+            K::EmptySection { name } => write!(f, "section [{name}] is empty"),
+            K::EmptyValue { name } => write!(f, "{name} has an empty value or list item"),
+            K::RawEncoding { name } => {
+                write!(f, "{name}: raw DER: and ASN1: values are not supported")
+            }
+            K::UnknownExtension { name } => write!(
+                f,
+                "unknown or unsupported extension {name:?} (pki makes basicConstraints, \
+                 keyUsage, extendedKeyUsage, subjectAltName, subjectKeyIdentifier and \
+                 authorityKeyIdentifier)"
+            ),
+            K::DuplicateExtension { name } => write!(f, "{name} appears twice in the section"),
+            K::DuplicateKey { key } => write!(f, "key {key:?} appears twice in the section"),
+            K::CriticalNotAllowed { name } => {
+                write!(f, "{name} must not be critical (RFC 5280)")
+            }
+            K::UnknownKeyUsage { value } => write!(f, "unknown keyUsage {value:?}"),
+            K::UnknownPurpose { value } => write!(
+                f,
+                "unknown extendedKeyUsage purpose {value:?}: use a name such as serverAuth or \
+                 a dotted OID"
+            ),
+            K::BadSan { value, reason } => write!(f, "bad subjectAltName {value:?}: {reason}"),
+            K::UnsupportedSan { value } => write!(
+                f,
+                "unsupported subjectAltName {value:?}: pki makes DNS, IP, email and URI names"
+            ),
+            K::BadBasicConstraints { value, reason } => {
+                write!(f, "bad basicConstraints {value:?}: {reason}")
+            }
+            K::UnsupportedKeyIdentifier { name, value } if name == SKI => {
+                write!(f, "unsupported {name} {value:?}: use hash or none")
+            }
+            K::UnsupportedKeyIdentifier { name, value } => write!(
+                f,
+                "unsupported {name} {value:?}: use keyid or keyid:always (optionally with \
+                 issuer), or none"
+            ),
+        }
+    }
+}

@@ -45,7 +45,11 @@ impl fmt::Display for IoOp {
 #[non_exhaustive]
 pub enum Error {
     /// An I/O call failed on `path`.
-    Io { op: IoOp, path: PathBuf, source: io::Error },
+    Io {
+        op: IoOp,
+        path: PathBuf,
+        source: io::Error,
+    },
     /// An output already exists and is never overwritten.
     Exists { path: PathBuf },
     /// Something inside the file at `path` is wrong (the cause says what).
@@ -53,13 +57,22 @@ pub enum Error {
     /// The input is not PEM, or its PEM armour is broken.
     Pem(pem_rfc7468::Error),
     /// A PEM block has a label other than the ones expected here.
-    PemLabel { expected: &'static str, found: String },
+    PemLabel {
+        expected: &'static str,
+        found: String,
+    },
     /// The input holds no object at all.
     Empty,
     /// DER decoding of `what` failed (the cause says where).
-    Der { what: &'static str, source: der::Error },
+    Der {
+        what: &'static str,
+        source: der::Error,
+    },
     /// Encoding failed (an internal limit was exceeded).
-    Encode { what: &'static str, source: der::Error },
+    Encode {
+        what: &'static str,
+        source: der::Error,
+    },
     /// The RSA implementation refused a key or an operation.
     Rsa(rsa::Error),
     /// A key size we do not generate.
@@ -81,7 +94,10 @@ pub enum Error {
     /// A subjectAltName value is malformed.
     San { value: String, reason: &'static str },
     /// An extension could not be decoded into its typed form.
-    Extension { oid: ObjectIdentifier, source: der::Error },
+    Extension {
+        oid: ObjectIdentifier,
+        source: der::Error,
+    },
     /// The validity period cannot be represented.
     Validity { days: u32 },
     /// A serial number file does not hold a serial.
@@ -97,7 +113,11 @@ impl fmt::Display for Error {
         match self {
             Error::Io { op, path, .. } => write!(f, "{op} {}", path.display()),
             Error::Exists { path } => {
-                write!(f, "{} already exists and is never overwritten", path.display())
+                write!(
+                    f,
+                    "{} already exists and is never overwritten",
+                    path.display()
+                )
             }
             Error::InFile { path, .. } => write!(f, "{}", path.display()),
             Error::Pem(_) => f.write_str("invalid PEM"),
@@ -112,7 +132,10 @@ impl fmt::Display for Error {
                 write!(f, "unsupported RSA key size {bits}: use 2048, 3072 or 4096")
             }
             Error::KeyAlgorithm { oid } => {
-                write!(f, "key algorithm {oid} is not RSA (rsaEncryption, 1.2.840.113549.1.1.1)")
+                write!(
+                    f,
+                    "key algorithm {oid} is not RSA (rsaEncryption, 1.2.840.113549.1.1.1)"
+                )
             }
             Error::EncryptedKey => {
                 f.write_str("encrypted private keys are not supported: decrypt it first")
@@ -127,7 +150,10 @@ impl fmt::Display for Error {
             Error::San { value, reason } => write!(f, "bad subjectAltName {value:?}: {reason}"),
             Error::Extension { oid, .. } => write!(f, "malformed extension {oid}"),
             Error::Validity { days } => {
-                write!(f, "a validity of {days} days cannot be represented (after year 9999)")
+                write!(
+                    f,
+                    "a validity of {days} days cannot be represented (after year 9999)"
+                )
             }
             Error::SerialFile { reason } => write!(f, "bad serial file: {reason}"),
             Error::Serial { reason } => write!(f, "bad serial number: {reason}"),
@@ -174,7 +200,10 @@ impl From<rsa::Error> for Error {
 impl Error {
     /// Wraps `self` with the path of the file it concerns.
     pub fn in_file(self, path: impl Into<PathBuf>) -> Error {
-        Error::InFile { path: path.into(), source: Box::new(self) }
+        Error::InFile {
+            path: path.into(),
+            source: Box::new(self),
+        }
     }
 
     /// Shorthand for a DER decoding error while reading `what`.

@@ -200,7 +200,10 @@ impl Eku {
 
     /// The typed purpose for an OID.
     pub fn from_oid(oid: ObjectIdentifier) -> Eku {
-        Eku::NAMED.into_iter().find(|e| e.oid() == oid).unwrap_or(Eku::Other(oid))
+        Eku::NAMED
+            .into_iter()
+            .find(|e| e.oid() == oid)
+            .unwrap_or(Eku::Other(oid))
     }
 
     /// The openssl.conf short name (`serverAuth`), if the purpose has one.
@@ -261,7 +264,12 @@ pub enum San {
 impl San {
     /// A DNS name, checked for host-name syntax.
     pub fn dns(s: &str) -> Result<San> {
-        let bad = |reason| Err(Error::San { value: s.to_owned(), reason });
+        let bad = |reason| {
+            Err(Error::San {
+                value: s.to_owned(),
+                reason,
+            })
+        };
         if s.is_empty() {
             return bad("empty DNS name");
         }
@@ -276,7 +284,10 @@ impl San {
             if label.len() > 63 {
                 return bad("DNS label longer than 63 characters");
             }
-            if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
                 return bad("DNS name may hold only letters, digits, '-', '_' and '.'");
             }
             if label.starts_with('-') || label.ends_with('-') {
@@ -300,7 +311,10 @@ impl San {
             Some((l, d)) if !l.is_empty() && !d.is_empty() && s.is_ascii() && !s.contains(' ') => {
                 Ok(San::Email(s.to_owned()))
             }
-            _ => Err(Error::San { value: s.to_owned(), reason: "not an e-mail address" }),
+            _ => Err(Error::San {
+                value: s.to_owned(),
+                reason: "not an e-mail address",
+            }),
         }
     }
 
@@ -310,7 +324,9 @@ impl San {
             Some((scheme, rest)) => {
                 !rest.is_empty()
                     && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                     && s.bytes().all(|b| b.is_ascii_graphic())
             }
             None => false,
@@ -318,14 +334,19 @@ impl San {
         if ok {
             Ok(San::Uri(s.to_owned()))
         } else {
-            Err(Error::San { value: s.to_owned(), reason: "not a URI (scheme:rest)" })
+            Err(Error::San {
+                value: s.to_owned(),
+                reason: "not a URI (scheme:rest)",
+            })
         }
     }
 
     fn to_general_name(&self) -> Result<GeneralName> {
         let ia5 = |s: &str| {
-            Ia5String::new(s)
-                .map_err(|_| Error::San { value: s.to_owned(), reason: "not ASCII (IA5String)" })
+            Ia5String::new(s).map_err(|_| Error::San {
+                value: s.to_owned(),
+                reason: "not ASCII (IA5String)",
+            })
         };
         Ok(match self {
             San::Dns(s) => GeneralName::DnsName(ia5(s)?),
@@ -358,9 +379,12 @@ impl fmt::Display for San {
 fn openssl_ip(ip: &IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
-            v6.segments().iter().map(|s| format!("{s:X}")).collect::<Vec<_>>().join(":")
-        }
+        IpAddr::V6(v6) => v6
+            .segments()
+            .iter()
+            .map(|s| format!("{s:X}"))
+            .collect::<Vec<_>>()
+            .join(":"),
     }
 }
 
@@ -382,10 +406,22 @@ pub enum IsCa {
 /// One extension to put in a certificate or CSR, in the order given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtSpec {
-    KeyUsage { critical: bool, usage: KeyUsage },
-    ExtendedKeyUsage { critical: bool, purposes: Vec<Eku> },
-    SubjectAltName { critical: bool, names: Vec<San> },
-    BasicConstraints { critical: bool, ca: IsCa },
+    KeyUsage {
+        critical: bool,
+        usage: KeyUsage,
+    },
+    ExtendedKeyUsage {
+        critical: bool,
+        purposes: Vec<Eku>,
+    },
+    SubjectAltName {
+        critical: bool,
+        names: Vec<San>,
+    },
+    BasicConstraints {
+        critical: bool,
+        ca: IsCa,
+    },
     /// subjectKeyIdentifier: SHA-1 of the subject key's BIT STRING contents (OpenSSL's `hash`).
     SubjectKeyId,
     /// authorityKeyIdentifier with keyIdentifier only: the issuer's SKI (OpenSSL's `keyid`).
@@ -421,15 +457,22 @@ impl ExtSpec {
                 ExtendedKeyUsage(purposes.iter().map(|p| p.oid()).collect()).to_der(),
             ),
             ExtSpec::SubjectAltName { critical, names } => {
-                let names = names.iter().map(San::to_general_name).collect::<Result<Vec<_>>>()?;
+                let names = names
+                    .iter()
+                    .map(San::to_general_name)
+                    .collect::<Result<Vec<_>>>()?;
                 (*critical, SubjectAltName(names).to_der())
             }
             ExtSpec::BasicConstraints { critical, ca } => {
                 let bc = match ca {
-                    IsCa::No => BasicConstraints { ca: false, path_len_constraint: None },
-                    IsCa::Ca { path_len } => {
-                        BasicConstraints { ca: true, path_len_constraint: *path_len }
-                    }
+                    IsCa::No => BasicConstraints {
+                        ca: false,
+                        path_len_constraint: None,
+                    },
+                    IsCa::Ca { path_len } => BasicConstraints {
+                        ca: true,
+                        path_len_constraint: *path_len,
+                    },
                 };
                 (*critical, bc.to_der())
             }
@@ -462,11 +505,17 @@ impl ExtSpec {
     pub fn from_extension(ext: &Extension) -> Result<Option<ExtSpec>> {
         let bytes = ext.extn_value.as_bytes();
         let critical = ext.critical;
-        let fail = |source| Error::Extension { oid: ext.extn_id, source };
+        let fail = |source| Error::Extension {
+            oid: ext.extn_id,
+            source,
+        };
         let spec = match ext.extn_id {
             oids::ID_CE_KEY_USAGE => {
                 let ku = x509_cert::ext::pkix::KeyUsage::from_der(bytes).map_err(fail)?;
-                ExtSpec::KeyUsage { critical, usage: KeyUsage(ku.0) }
+                ExtSpec::KeyUsage {
+                    critical,
+                    usage: KeyUsage(ku.0),
+                }
             }
             oids::ID_CE_EXT_KEY_USAGE => {
                 let eku = ExtendedKeyUsage::from_der(bytes).map_err(fail)?;
@@ -485,10 +534,10 @@ impl ExtSpec {
                         GeneralName::UniformResourceIdentifier(s) => {
                             names.push(San::Uri(s.to_string()))
                         }
-                        GeneralName::IpAddress(o) => names.push(San::Ip(ip_from_bytes(
-                            o.as_bytes(),
-                        )
-                        .ok_or_else(|| fail(der::Tag::OctetString.value_error().into()))?)),
+                        GeneralName::IpAddress(o) => names
+                            .push(San::Ip(ip_from_bytes(o.as_bytes()).ok_or_else(|| {
+                                fail(der::Tag::OctetString.value_error().into())
+                            })?)),
                         // Other name forms are outside this typed model.
                         _ => return Ok(None),
                     }
@@ -497,7 +546,13 @@ impl ExtSpec {
             }
             oids::ID_CE_BASIC_CONSTRAINTS => {
                 let bc = BasicConstraints::from_der(bytes).map_err(fail)?;
-                let ca = if bc.ca { IsCa::Ca { path_len: bc.path_len_constraint } } else { IsCa::No };
+                let ca = if bc.ca {
+                    IsCa::Ca {
+                        path_len: bc.path_len_constraint,
+                    }
+                } else {
+                    IsCa::No
+                };
                 ExtSpec::BasicConstraints { critical, ca }
             }
             oids::ID_CE_SUBJECT_KEY_IDENTIFIER => ExtSpec::SubjectKeyId,
@@ -527,8 +582,13 @@ pub fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Vec<u8> {
 pub fn subject_key_id(exts: &[Extension]) -> Result<Option<Vec<u8>>> {
     match exts.iter().find(|e| e.extn_id == SubjectKeyIdentifier::OID) {
         Some(e) => {
-            let ski = SubjectKeyIdentifier::from_der(e.extn_value.as_bytes())
-                .map_err(|source| Error::Extension { oid: e.extn_id, source })?;
+            let ski =
+                SubjectKeyIdentifier::from_der(e.extn_value.as_bytes()).map_err(|source| {
+                    Error::Extension {
+                        oid: e.extn_id,
+                        source,
+                    }
+                })?;
             Ok(Some(ski.0.as_bytes().to_vec()))
         }
         None => Ok(None),
@@ -537,10 +597,18 @@ pub fn subject_key_id(exts: &[Extension]) -> Result<Option<Vec<u8>>> {
 
 /// The keyIdentifier of an authorityKeyIdentifier extension among `exts`, if present.
 pub fn authority_key_id(exts: &[Extension]) -> Result<Option<Vec<u8>>> {
-    match exts.iter().find(|e| e.extn_id == AuthorityKeyIdentifier::OID) {
+    match exts
+        .iter()
+        .find(|e| e.extn_id == AuthorityKeyIdentifier::OID)
+    {
         Some(e) => {
-            let aki = AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes())
-                .map_err(|source| Error::Extension { oid: e.extn_id, source })?;
+            let aki =
+                AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).map_err(|source| {
+                    Error::Extension {
+                        oid: e.extn_id,
+                        source,
+                    }
+                })?;
             Ok(aki.key_identifier.map(|k| k.as_bytes().to_vec()))
         }
         None => Ok(None),
@@ -553,28 +621,46 @@ mod tests {
 
     #[test]
     fn key_usage_der_has_no_trailing_zero_bits() {
-        let ku: KeyUsage =
-            [KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment].into_iter().collect();
-        let der = x509_cert::ext::pkix::KeyUsage(ku.0).to_der().expect("encode");
+        let ku: KeyUsage = [KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment]
+            .into_iter()
+            .collect();
+        let der = x509_cert::ext::pkix::KeyUsage(ku.0)
+            .to_der()
+            .expect("encode");
         assert_eq!(der, [0x03, 0x02, 0x05, 0xA0]);
     }
 
     #[test]
     fn eku_from_conf_names_and_oids() {
         assert_eq!(Eku::from_conf_name("serverAuth"), Some(Eku::ServerAuth));
-        assert_eq!(Eku::from_conf_name("1.3.6.1.5.5.7.3.2"), Some(Eku::ClientAuth));
+        assert_eq!(
+            Eku::from_conf_name("1.3.6.1.5.5.7.3.2"),
+            Some(Eku::ClientAuth)
+        );
         assert_eq!(Eku::from_conf_name("serverauth"), None);
-        assert!(matches!(Eku::from_conf_name("1.2.3.4"), Some(Eku::Other(_))));
+        assert!(matches!(
+            Eku::from_conf_name("1.2.3.4"),
+            Some(Eku::Other(_))
+        ));
     }
 
     #[test]
     fn san_values_are_checked() {
         assert!(San::dns("etcd01").is_ok());
         assert!(San::dns("*.example.com").is_ok());
-        assert!(matches!(San::dns("a..b"), Err(Error::San { reason: "empty label in DNS name", .. })));
+        assert!(matches!(
+            San::dns("a..b"),
+            Err(Error::San {
+                reason: "empty label in DNS name",
+                ..
+            })
+        ));
         assert!(matches!(San::dns(""), Err(Error::San { .. })));
         assert!(matches!(San::ip("192.168.31.300"), Err(Error::San { .. })));
-        assert_eq!(San::ip("::1").expect("ip").to_string(), "IP Address:0:0:0:0:0:0:0:1");
+        assert_eq!(
+            San::ip("::1").expect("ip").to_string(),
+            "IP Address:0:0:0:0:0:0:0:1"
+        );
         assert!(San::email("a@b").is_ok());
         assert!(San::uri("https://x").is_ok());
         assert!(San::uri("nope").is_err());

@@ -1,10 +1,23 @@
 //! Distinguished names: OpenSSL's `-subj` syntax in, OpenSSL's and RFC 4514's text out.
 //!
-//! (Interface placeholder: being written.)
+//! ```text
+//! Name ::= CHOICE { rdnSequence  RDNSequence }
+//! RDNSequence ::= SEQUENCE OF RelativeDistinguishedName
+//! RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue
+//! AttributeTypeAndValue ::= SEQUENCE { type AttributeType, value AttributeValue }
+//! ```
+//!
+//! See [RFC 5280 section 4.1.2.4] for the structure and [RFC 4514] for the string form.
+//!
+//! [RFC 5280 section 4.1.2.4]: https://datatracker.ietf.org/doc/html/rfc5280#section-4.1.2.4
+//! [RFC 4514]: https://datatracker.ietf.org/doc/html/rfc4514
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
-use x509_cert::name::Name;
+use der::asn1::{Any, ObjectIdentifier};
+use der::{Decode, Encode, Tag, Tagged};
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
 /// Why a `-subj` string was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,24 +25,1128 @@ use x509_cert::name::Name;
 pub enum NameError {
     /// The string does not start with `/`.
     NoLeadingSlash,
+    /// Two separators in a row (`//`, `/+`, `+/`), or a `+` at the very end.
+    EmptyComponent,
+    /// A component has no `=` before the next unescaped `/`, `+` or the end.
+    MissingEquals { component: String },
+    /// A component starts with `=`: there is no attribute type.
+    EmptyAttributeType,
+    /// The attribute type is neither a known name nor a dotted OID.
+    UnknownAttribute { name: String },
+    /// `TYPE=` with nothing after the `=`.
+    EmptyValue { attribute: String },
+    /// The string ends in a `\` that escapes nothing.
+    TrailingBackslash,
+    /// countryName is not exactly two characters.
+    CountryNotTwoLetters { value: String },
+    /// A value encoded as PrintableString has a character outside its set.
+    NotPrintable { attribute: String, value: String },
+    /// A value encoded as IA5String has a non-ASCII character.
+    NotIa5 { attribute: String, value: String },
+    /// A value is longer than OpenSSL allows for its attribute.
+    TooLong {
+        attribute: String,
+        max: usize,
+        len: usize,
+    },
+    /// The name could not be DER-encoded (too large).
+    Encode { error: der::Error },
 }
 
 impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NameError::NoLeadingSlash => f.write_str("name must start with '/'"),
+            NameError::NoLeadingSlash => f.write_str("subject must start with '/', as in /CN=name"),
+            NameError::EmptyComponent => f.write_str(
+                "empty component in subject (two separators in a row, or '+' at the end)",
+            ),
+            NameError::MissingEquals { component } => {
+                write!(
+                    f,
+                    "missing '=' after attribute type {component:?} in subject"
+                )
+            }
+            NameError::EmptyAttributeType => {
+                f.write_str("missing attribute type before '=' in subject")
+            }
+            NameError::UnknownAttribute { name } => {
+                write!(f, "unknown subject attribute type {name:?}")
+            }
+            NameError::EmptyValue { attribute } => {
+                write!(f, "no value given for subject attribute {attribute:?}")
+            }
+            NameError::TrailingBackslash => f.write_str("escape character '\\' at end of subject"),
+            NameError::CountryNotTwoLetters { value } => {
+                write!(f, "country name must be 2 characters, got {value:?}")
+            }
+            NameError::NotPrintable { attribute, value } => write!(
+                f,
+                "value {value:?} of {attribute} has characters not allowed in a PrintableString"
+            ),
+            NameError::NotIa5 { attribute, value } => write!(
+                f,
+                "value {value:?} of {attribute} has non-ASCII characters, not allowed in an IA5String"
+            ),
+            NameError::TooLong {
+                attribute,
+                max,
+                len,
+            } => write!(
+                f,
+                "value of {attribute} is {len} characters long, more than the maximum of {max}"
+            ),
+            NameError::Encode { .. } => f.write_str("cannot DER-encode the subject name"),
         }
     }
 }
 
-impl std::error::Error for NameError {}
-
-/// Parses OpenSSL's `-subj` syntax (`/C=CN/O=Example/CN=x`).
-pub fn parse_subj(_s: &str) -> Result<Name, NameError> {
-    Err(NameError::NoLeadingSlash)
+impl std::error::Error for NameError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            NameError::Encode { error } => Some(error),
+            _ => None,
+        }
+    }
 }
 
-/// OpenSSL's one-line form: `C = CN, O = Example, CN = x`.
+/// How a `-subj` value is encoded, as OpenSSL's default `string_mask = utf8only` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Utf8,
+    Printable,
+    Ia5,
+}
+
+/// An attribute type this module knows by name.
+struct Attribute {
+    oid: ObjectIdentifier,
+    /// OpenSSL's short name: accepted in `-subj`, printed by [`to_openssl_string`].
+    short: &'static str,
+    /// OpenSSL's long name: accepted in `-subj`.
+    long: &'static str,
+    /// The RFC 4514 keyword or RFC 4519 descriptor printed by [`to_rfc4514`].
+    ldap: &'static str,
+    encoding: Encoding,
+    /// Upper bound in characters that OpenSSL 3.0 enforces (its `a_strnid.c` table).
+    max: Option<usize>,
+}
+
+const fn attr(
+    oid: &str,
+    short: &'static str,
+    long: &'static str,
+    ldap: &'static str,
+    encoding: Encoding,
+    max: Option<usize>,
+) -> Attribute {
+    Attribute {
+        oid: ObjectIdentifier::new_unwrap(oid),
+        short,
+        long,
+        ldap,
+        encoding,
+        max,
+    }
+}
+
+const OID_COUNTRY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
+
+#[rustfmt::skip]
+const ATTRIBUTES: &[Attribute] = {
+    use Encoding::{Ia5, Printable, Utf8};
+    &[
+        attr("2.5.4.6", "C", "countryName", "C", Printable, Some(2)),
+        attr("2.5.4.8", "ST", "stateOrProvinceName", "ST", Utf8, Some(128)),
+        attr("2.5.4.7", "L", "localityName", "L", Utf8, Some(128)),
+        attr("2.5.4.10", "O", "organizationName", "O", Utf8, Some(64)),
+        attr("2.5.4.11", "OU", "organizationalUnitName", "OU", Utf8, Some(64)),
+        attr("2.5.4.3", "CN", "commonName", "CN", Utf8, Some(64)),
+        attr("2.5.4.9", "street", "streetAddress", "STREET", Utf8, None),
+        attr("0.9.2342.19200300.100.1.25", "DC", "domainComponent", "DC", Ia5, None),
+        attr("0.9.2342.19200300.100.1.1", "UID", "userId", "UID", Utf8, None),
+        attr("1.2.840.113549.1.9.1", "emailAddress", "emailAddress", "emailAddress", Ia5, Some(128)),
+        attr("2.5.4.5", "serialNumber", "serialNumber", "serialNumber", Printable, Some(64)),
+        attr("2.5.4.12", "title", "title", "title", Utf8, None),
+        attr("2.5.4.42", "GN", "givenName", "givenName", Utf8, Some(32768)),
+        attr("2.5.4.4", "SN", "surname", "sn", Utf8, Some(32768)),
+        attr("2.5.4.43", "initials", "initials", "initials", Utf8, Some(32768)),
+        attr("2.5.4.41", "name", "name", "name", Utf8, Some(32768)),
+        attr("2.5.4.44", "generationQualifier", "generationQualifier", "generationQualifier", Utf8, None),
+        attr("2.5.4.65", "pseudonym", "pseudonym", "pseudonym", Utf8, None),
+        attr("2.5.4.46", "dnQualifier", "dnQualifier", "dnQualifier", Printable, None),
+        attr("2.5.4.13", "description", "description", "description", Utf8, None),
+        attr("2.5.4.17", "postalCode", "postalCode", "postalCode", Utf8, None),
+        attr("2.5.4.15", "businessCategory", "businessCategory", "businessCategory", Utf8, None),
+        attr("1.2.840.113549.1.9.2", "unstructuredName", "unstructuredName", "unstructuredName", Utf8, None),
+    ]
+};
+
+fn by_oid(oid: &ObjectIdentifier) -> Option<&'static Attribute> {
+    ATTRIBUTES.iter().find(|a| a.oid == *oid)
+}
+
+/// One `TYPE=VALUE` of a `-subj` string, value unescaped.
+struct Component {
+    attribute: String,
+    value: String,
+    /// Followed by an unescaped `+`: the next component is in the same RDN.
+    joins_next: bool,
+}
+
+/// Parses OpenSSL's `-subj` syntax (`/C=CN/O=Example/CN=x`).
+///
+/// Components are separated by unescaped `/`; an unescaped `+` puts the next attribute into the
+/// same (multi-valued) RDN, as in `/CN=a+OU=b`; `\` makes the next character literal. The
+/// attribute type is OpenSSL's short or long name, case-sensitive (`CN`, `commonName`, not
+/// `cn`), or a dotted OID. Values are encoded as OpenSSL 3.0 does by default
+/// (`string_mask = utf8only`): UTF8String, except countryName, serialNumber and dnQualifier
+/// (PrintableString) and emailAddress and domainComponent (IA5String), with OpenSSL's length
+/// limits (for example 64 characters for CN, O and OU).
+///
+/// Like OpenSSL 3.0, a single trailing `/` is accepted and `/` alone is the empty name. Where
+/// OpenSSL only warns and drops a component, this is an error instead:
+/// - `/CN=` (no value): [`NameError::EmptyValue`];
+/// - an unknown type such as `/cn=x`: [`NameError::UnknownAttribute`];
+/// - `//`, `/+`, `+/` and a trailing `+`: [`NameError::EmptyComponent`] (OpenSSL reads
+///   `/CN=a//O=b` as a type named `/O` and drops it).
+///
+/// Dotted OIDs that OpenSSL does not know (`/1.2.3.4=x`) are accepted and encoded as
+/// UTF8String; OpenSSL drops them. Values are taken as UTF-8, as with `openssl req -utf8`.
+pub fn parse_subj(s: &str) -> Result<Name, NameError> {
+    let rest = s.strip_prefix('/').ok_or(NameError::NoLeadingSlash)?;
+    let mut rdns = RdnSequence::default();
+    let mut rdn = Vec::new();
+    for component in split_components(rest)? {
+        rdn.push(attribute_type_and_value(&component)?);
+        if !component.joins_next {
+            let set = RelativeDistinguishedName::try_from(std::mem::take(&mut rdn))
+                .map_err(|error| NameError::Encode { error })?;
+            rdns.push(set);
+        }
+    }
+    // `split_components` never ends on a component that joins the next one.
+    debug_assert!(rdn.is_empty());
+    let der = rdns.to_der().map_err(|error| NameError::Encode { error })?;
+    Name::from_der(&der).map_err(|error| NameError::Encode { error })
+}
+
+fn split_components(rest: &str) -> Result<Vec<Component>, NameError> {
+    let mut components = Vec::new();
+    let mut chars = rest.chars();
+    let mut after_plus = false;
+    loop {
+        let mut attribute = String::new();
+        loop {
+            match chars.next() {
+                Some('=') if attribute.is_empty() => return Err(NameError::EmptyAttributeType),
+                Some('=') => break,
+                Some('/' | '+') if attribute.is_empty() => return Err(NameError::EmptyComponent),
+                Some('/' | '+') => {
+                    return Err(NameError::MissingEquals {
+                        component: attribute,
+                    });
+                }
+                Some(c) => attribute.push(c),
+                // The end, right after the leading or a trailing '/'.
+                None if attribute.is_empty() && !after_plus => return Ok(components),
+                None if attribute.is_empty() => return Err(NameError::EmptyComponent),
+                None => {
+                    return Err(NameError::MissingEquals {
+                        component: attribute,
+                    });
+                }
+            }
+        }
+        let mut value = String::new();
+        let separator = loop {
+            match chars.next() {
+                Some('\\') => match chars.next() {
+                    Some(c) => value.push(c),
+                    None => return Err(NameError::TrailingBackslash),
+                },
+                Some(c @ ('/' | '+')) => break Some(c),
+                Some(c) => value.push(c),
+                None => break None,
+            }
+        };
+        after_plus = separator == Some('+');
+        components.push(Component {
+            attribute,
+            value,
+            joins_next: after_plus,
+        });
+        if separator.is_none() {
+            return Ok(components);
+        }
+    }
+}
+
+fn attribute_type_and_value(c: &Component) -> Result<AttributeTypeAndValue, NameError> {
+    let name = &c.attribute;
+    let (oid, known) = match ATTRIBUTES
+        .iter()
+        .find(|a| a.short == name.as_str() || a.long == name.as_str())
+    {
+        Some(a) => (a.oid, Some(a)),
+        None => {
+            let oid = parse_dotted(name)
+                .ok_or_else(|| NameError::UnknownAttribute { name: name.clone() })?;
+            (oid, by_oid(&oid))
+        }
+    };
+    let value = &c.value;
+    if value.is_empty() {
+        return Err(NameError::EmptyValue {
+            attribute: name.clone(),
+        });
+    }
+    let len = value.chars().count();
+    if oid == OID_COUNTRY && len != 2 {
+        return Err(NameError::CountryNotTwoLetters {
+            value: value.clone(),
+        });
+    }
+    if let Some(max) = known.and_then(|a| a.max)
+        && len > max
+    {
+        return Err(NameError::TooLong {
+            attribute: name.clone(),
+            max,
+            len,
+        });
+    }
+    let tag = match known.map_or(Encoding::Utf8, |a| a.encoding) {
+        Encoding::Utf8 => Tag::Utf8String,
+        Encoding::Printable if value.chars().all(is_printable_string_char) => Tag::PrintableString,
+        Encoding::Printable => {
+            return Err(NameError::NotPrintable {
+                attribute: name.clone(),
+                value: value.clone(),
+            });
+        }
+        Encoding::Ia5 if value.is_ascii() => Tag::Ia5String,
+        Encoding::Ia5 => {
+            return Err(NameError::NotIa5 {
+                attribute: name.clone(),
+                value: value.clone(),
+            });
+        }
+    };
+    let value = Any::new(tag, value.as_bytes()).map_err(|error| NameError::Encode { error })?;
+    Ok(AttributeTypeAndValue { oid, value })
+}
+
+/// A dotted OID such as `1.2.3.4`; `None` for anything else.
+fn parse_dotted(s: &str) -> Option<ObjectIdentifier> {
+    let well_formed = s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if well_formed {
+        ObjectIdentifier::new(s).ok()
+    } else {
+        None
+    }
+}
+
+/// The PrintableString character set (X.680 section 41.4).
+fn is_printable_string_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c)
+}
+
+/// The text of a string-typed attribute value, `None` when it is not a string type or is
+/// malformed.
+///
+/// UTF8String must be valid UTF-8 and BMPString valid UTF-16; PrintableString, IA5String,
+/// NumericString and VisibleString must be ASCII; TeletexString is read as Latin-1, as OpenSSL
+/// prints it.
+pub fn attribute_value_string(value: &Any) -> Option<String> {
+    let bytes = value.value();
+    match value.tag() {
+        Tag::Utf8String => std::str::from_utf8(bytes).ok().map(str::to_owned),
+        Tag::PrintableString | Tag::Ia5String | Tag::NumericString | Tag::VisibleString => {
+            std::str::from_utf8(bytes)
+                .ok()
+                .filter(|s| s.is_ascii())
+                .map(str::to_owned)
+        }
+        Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+        Tag::BmpString if bytes.len().is_multiple_of(2) => {
+            let units = bytes
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]));
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .ok()
+        }
+        _ => None,
+    }
+}
+
+/// OpenSSL's one-line form: `C = CN, O = Example, CN = x`, what `openssl x509 -noout -subject`
+/// prints after `subject=` (OpenSSL 3.0's default `-nameopt`).
+///
+/// RDNs in order, joined by `, `; the attributes of a multi-valued RDN joined by ` + `; OpenSSL's
+/// short names, dotted OIDs for types it would not know. Values are escaped as OpenSSL does: a
+/// value containing `,` `+` `<` `>` `;`, starting with `#` or a space, or ending with a space is
+/// put in double quotes; `"` and `\` get a backslash; control characters and every byte of a
+/// non-ASCII character are printed as `\XX`. Values that are not strings (or are malformed)
+/// are printed as `#` and the hex of their DER.
 pub fn to_openssl_string(name: &Name) -> String {
-    name.to_string()
+    let mut out = String::new();
+    for (i, rdn) in name.iter_rdn().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push_str(" + ");
+            }
+            match by_oid(&atv.oid) {
+                Some(a) => out.push_str(a.short),
+                None => out.push_str(&atv.oid.to_string()),
+            }
+            out.push_str(" = ");
+            match openssl_code_points(&atv.value) {
+                Some(points) => push_openssl_escaped(&mut out, &points),
+                None => push_hex_der(&mut out, &atv.value),
+            }
+        }
+    }
+    out
+}
+
+/// The characters of a string value as OpenSSL reads them: one per byte for the single-byte
+/// string types (so Latin-1 for TeletexString), UTF-16 code units for BMPString.
+fn openssl_code_points(value: &Any) -> Option<Vec<u32>> {
+    let bytes = value.value();
+    match value.tag() {
+        Tag::Utf8String => std::str::from_utf8(bytes)
+            .ok()
+            .map(|s| s.chars().map(u32::from).collect()),
+        Tag::NumericString
+        | Tag::PrintableString
+        | Tag::TeletexString
+        | Tag::Ia5String
+        | Tag::VisibleString
+        | Tag::UtcTime
+        | Tag::GeneralizedTime => Some(bytes.iter().map(|&b| u32::from(b)).collect()),
+        Tag::BmpString if bytes.len().is_multiple_of(2) => Some(
+            bytes
+                .chunks_exact(2)
+                .map(|p| u32::from(u16::from_be_bytes([p[0], p[1]])))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Escapes as OpenSSL's `do_buf` and `do_esc_char` (`crypto/asn1/a_strex.c`) do with
+/// `ASN1_STRFLGS_RFC2253 | ASN1_STRFLGS_ESC_QUOTE`.
+fn push_openssl_escaped(out: &mut String, points: &[u32]) {
+    let mut body = String::new();
+    let mut quote = false;
+    let last = points.len().saturating_sub(1);
+    for (i, &point) in points.iter().enumerate() {
+        // As in OpenSSL, a one-character value counts as last, not first.
+        let is_last = i == last;
+        let is_first = i == 0 && !is_last;
+        let (buf, len) = utf8_encode(point);
+        for &b in &buf[..len] {
+            match b {
+                b'"' | b'\\' => {
+                    body.push('\\');
+                    body.push(char::from(b));
+                }
+                b',' | b'+' | b'<' | b'>' | b';' => {
+                    quote = true;
+                    body.push(char::from(b));
+                }
+                b'#' if is_first => {
+                    quote = true;
+                    body.push('#');
+                }
+                b' ' if is_first || is_last => {
+                    quote = true;
+                    body.push(' ');
+                }
+                0x00..=0x1f | 0x7f..=0xff => push_hex_escape(&mut body, b),
+                _ => body.push(char::from(b)),
+            }
+        }
+    }
+    if quote {
+        out.push('"');
+        out.push_str(&body);
+        out.push('"');
+    } else {
+        out.push_str(&body);
+    }
+}
+
+/// UTF-8 bytes of a code point as OpenSSL's `UTF8_putc` writes them (lone surrogates
+/// included, since BMPString code units are not paired up).
+fn utf8_encode(point: u32) -> ([u8; 4], usize) {
+    // The `as u8` casts keep the low bits, which the masks have already selected.
+    match point {
+        0..=0x7f => ([point as u8, 0, 0, 0], 1),
+        0x80..=0x7ff => (
+            [0xc0 | (point >> 6) as u8, 0x80 | (point & 0x3f) as u8, 0, 0],
+            2,
+        ),
+        0x800..=0xffff => (
+            [
+                0xe0 | (point >> 12) as u8,
+                0x80 | ((point >> 6) & 0x3f) as u8,
+                0x80 | (point & 0x3f) as u8,
+                0,
+            ],
+            3,
+        ),
+        _ => (
+            [
+                0xf0 | ((point >> 18) & 0x07) as u8,
+                0x80 | ((point >> 12) & 0x3f) as u8,
+                0x80 | ((point >> 6) & 0x3f) as u8,
+                0x80 | (point & 0x3f) as u8,
+            ],
+            4,
+        ),
+    }
+}
+
+fn push_hex_escape(out: &mut String, b: u8) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "\\{b:02X}");
+}
+
+/// `#` and the uppercase hex of the value's DER, as OpenSSL and RFC 4514 section 2.4 print
+/// values that are not strings.
+fn push_hex_der(out: &mut String, value: &Any) {
+    out.push('#');
+    // An `Any` that was decoded or built always re-encodes.
+    for b in value.to_der().unwrap_or_default() {
+        let _ = write!(out, "{b:02X}");
+    }
+}
+
+/// The RFC 4514 string form: `CN=x,OU=Ops,O=Example,C=CN`.
+///
+/// RDNs in reverse order joined by `,`, attributes of a multi-valued RDN joined by `+` (in their
+/// DER order). Types are the RFC 4514 section 3 keywords (`CN`, `L`, `ST`, `O`, `OU`, `C`,
+/// `STREET`, `DC`, `UID`), `emailAddress`, or the RFC 4519 descriptors for the other types this
+/// module knows (`serialNumber`, `title`, `givenName`, `sn`, ...). OpenSSL's
+/// `-nameopt RFC2253` differs there: it prints its own short names (`street`, `GN`, `SN`).
+/// Other types are dotted OIDs, and their values, like any value that is not a well-formed
+/// string, are `#` and the hex of their DER (section 2.4). String values are escaped as in
+/// section 2.4 (`"` `+` `,` `;` `<` `>` `\`, a leading `#` or space, a trailing space), control
+/// characters as `\XX`; other characters, non-ASCII included, are written as they are.
+pub fn to_rfc4514(name: &Name) -> String {
+    let mut out = String::new();
+    let rdns: Vec<_> = name.iter_rdn().collect();
+    for (i, rdn) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            let known = by_oid(&atv.oid);
+            match known {
+                Some(a) => out.push_str(a.ldap),
+                None => out.push_str(&atv.oid.to_string()),
+            }
+            out.push('=');
+            match known.and_then(|_| attribute_value_string(&atv.value)) {
+                Some(text) => push_rfc4514_escaped(&mut out, &text),
+                None => push_hex_der(&mut out, &atv.value),
+            }
+        }
+    }
+    out
+}
+
+fn push_rfc4514_escaped(out: &mut String, text: &str) {
+    let last = text.chars().count().saturating_sub(1);
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == 0 => out.push_str("\\#"),
+            ' ' if i == 0 || i == last => out.push_str("\\ "),
+            // Control characters are ASCII, so the cast keeps the whole value.
+            '\0'..='\x1f' | '\x7f' => push_hex_escape(out, c as u8),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test.
+mod tests {
+    use super::*;
+
+    fn der(s: &str) -> Vec<u8> {
+        parse_subj(s).unwrap().to_der().unwrap()
+    }
+
+    fn openssl(s: &str) -> String {
+        to_openssl_string(&parse_subj(s).unwrap())
+    }
+
+    fn any(tag: Tag, bytes: &[u8]) -> Any {
+        Any::new(tag, bytes).unwrap()
+    }
+
+    fn one(oid: &str, value: Any) -> Name {
+        let atv = AttributeTypeAndValue {
+            oid: ObjectIdentifier::new(oid).unwrap(),
+            value,
+        };
+        let mut rdns = RdnSequence::default();
+        rdns.push(RelativeDistinguishedName::try_from(vec![atv]).unwrap());
+        Name::from_der(&rdns.to_der().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn der_matches_openssl() {
+        // The subject bytes of CSRs made by `openssl req -new -subj ...` (OpenSSL 3.0.19).
+        let cases = [
+            ("/CN=etcd-ca", "30123110300e06035504030c07657463642d6361"),
+            (
+                "/C=CN/O=Example/OU=Ops/CN=x",
+                "3039310b300906035504061302434e3110300e060355040a0c074578616d706c65\
+                 310c300a060355040b0c034f7073310a300806035504030c0178",
+            ),
+        ];
+        for (input, expected) in cases {
+            let hex: String = der(input).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex, expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn string_types_match_openssl() {
+        let name =
+            parse_subj("/emailAddress=a@b.c/DC=com/serialNumber=12 ab/dnQualifier=q").unwrap();
+        let tags: Vec<Tag> = name.iter().map(|atv| atv.value.tag()).collect();
+        assert_eq!(
+            tags,
+            [
+                Tag::Ia5String,
+                Tag::Ia5String,
+                Tag::PrintableString,
+                Tag::PrintableString
+            ]
+        );
+    }
+
+    #[test]
+    fn der_round_trips() {
+        for s in [
+            "/CN=etcd-ca",
+            "/C=CN/O=Example/OU=Ops/CN=x",
+            "/OU=b+CN=a/DC=x",
+            "/",
+        ] {
+            let bytes = der(s);
+            let back = Name::from_der(&bytes).unwrap();
+            assert_eq!(back.to_der().unwrap(), bytes, "{s}");
+        }
+    }
+
+    #[test]
+    fn names_and_oids() {
+        let long = parse_subj(
+            "/countryName=CN/stateOrProvinceName=s/localityName=l/organizationName=o\
+             /organizationalUnitName=u/commonName=c/streetAddress=st/domainComponent=d\
+             /userId=i/givenName=g/surname=n",
+        )
+        .unwrap();
+        let short =
+            parse_subj("/C=CN/ST=s/L=l/O=o/OU=u/CN=c/street=st/DC=d/UID=i/GN=g/SN=n").unwrap();
+        assert_eq!(long, short);
+        assert_eq!(parse_subj("/2.5.4.3=x"), parse_subj("/CN=x"));
+        // OpenSSL applies CN's limit to CN written as an OID, too.
+        assert!(matches!(
+            parse_subj(&format!("/2.5.4.3={}", "a".repeat(65))),
+            Err(NameError::TooLong {
+                max: 64,
+                len: 65,
+                ..
+            })
+        ));
+        let other = parse_subj("/1.2.3.4=x").unwrap();
+        assert_eq!(to_openssl_string(&other), "1.2.3.4 = x");
+        assert_eq!(to_rfc4514(&other), "1.2.3.4=#0C0178");
+    }
+
+    #[test]
+    fn escapes_and_separators() {
+        assert_eq!(openssl(r"/CN=a\/b"), "CN = a/b");
+        assert_eq!(openssl(r"/CN=a\+b"), r#"CN = "a+b""#);
+        assert_eq!(openssl(r"/CN=a\\b"), r"CN = a\\b");
+        assert_eq!(openssl(r"/CN=x\y"), "CN = xy");
+        assert_eq!(openssl("/CN=a=b"), "CN = a=b");
+        assert_eq!(openssl("/CN=x/"), "CN = x");
+        assert_eq!(openssl("/"), "");
+        assert!(parse_subj("/").unwrap().is_empty());
+    }
+
+    #[test]
+    fn multi_valued_rdns() {
+        let name = parse_subj("/O=x/OU=b+CN=a").unwrap();
+        assert_eq!(name.len(), 2);
+        // DER sorts the SET: CN (2.5.4.3) before OU (2.5.4.11), as OpenSSL prints it.
+        assert_eq!(to_openssl_string(&name), "O = x, CN = a + OU = b");
+        assert_eq!(to_rfc4514(&name), "CN=a+OU=b,O=x");
+        assert_eq!(openssl("/CN=a+CN=a"), "CN = a + CN = a");
+    }
+
+    #[test]
+    fn rejected_inputs() {
+        use NameError as E;
+        let cases: &[(&str, NameError)] = &[
+            ("", E::NoLeadingSlash),
+            ("CN=x", E::NoLeadingSlash),
+            ("//", E::EmptyComponent),
+            ("/CN=a//O=b", E::EmptyComponent),
+            ("/+CN=a", E::EmptyComponent),
+            ("/CN=a+", E::EmptyComponent),
+            ("/CN=a+/O=b", E::EmptyComponent),
+            (
+                "/CN",
+                E::MissingEquals {
+                    component: "CN".into(),
+                },
+            ),
+            (
+                "/CN/O=x",
+                E::MissingEquals {
+                    component: "CN".into(),
+                },
+            ),
+            (
+                "/CN=a+OU",
+                E::MissingEquals {
+                    component: "OU".into(),
+                },
+            ),
+            (
+                r"/CN=a/b\",
+                E::MissingEquals {
+                    component: r"b\".into(),
+                },
+            ),
+            ("/=x", E::EmptyAttributeType),
+            ("/cn=x", E::UnknownAttribute { name: "cn".into() }),
+            (
+                "/commonname=x",
+                E::UnknownAttribute {
+                    name: "commonname".into(),
+                },
+            ),
+            ("/Foo=x", E::UnknownAttribute { name: "Foo".into() }),
+            (
+                "/1.2.x=x",
+                E::UnknownAttribute {
+                    name: "1.2.x".into(),
+                },
+            ),
+            ("/1=x", E::UnknownAttribute { name: "1".into() }),
+            (
+                "/9.9.9=x",
+                E::UnknownAttribute {
+                    name: "9.9.9".into(),
+                },
+            ),
+            (
+                "/1..2=x",
+                E::UnknownAttribute {
+                    name: "1..2".into(),
+                },
+            ),
+            (
+                "/CN=",
+                E::EmptyValue {
+                    attribute: "CN".into(),
+                },
+            ),
+            (
+                "/CN=+OU=x",
+                E::EmptyValue {
+                    attribute: "CN".into(),
+                },
+            ),
+            (
+                "/O=x/CN=",
+                E::EmptyValue {
+                    attribute: "CN".into(),
+                },
+            ),
+            (r"/CN=a\", E::TrailingBackslash),
+            (r"/CN=\", E::TrailingBackslash),
+            (
+                "/C=CHN",
+                E::CountryNotTwoLetters {
+                    value: "CHN".into(),
+                },
+            ),
+            ("/C=C", E::CountryNotTwoLetters { value: "C".into() }),
+            (
+                "/C=a b",
+                E::CountryNotTwoLetters {
+                    value: "a b".into(),
+                },
+            ),
+            (
+                "/C=c@",
+                E::NotPrintable {
+                    attribute: "C".into(),
+                    value: "c@".into(),
+                },
+            ),
+            (
+                "/C=éé",
+                E::NotPrintable {
+                    attribute: "C".into(),
+                    value: "éé".into(),
+                },
+            ),
+            (
+                "/serialNumber=a@b",
+                E::NotPrintable {
+                    attribute: "serialNumber".into(),
+                    value: "a@b".into(),
+                },
+            ),
+            (
+                "/emailAddress=é@b",
+                E::NotIa5 {
+                    attribute: "emailAddress".into(),
+                    value: "é@b".into(),
+                },
+            ),
+            (
+                "/DC=é",
+                E::NotIa5 {
+                    attribute: "DC".into(),
+                    value: "é".into(),
+                },
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse_subj(input).as_ref(), Err(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn length_limits_match_openssl() {
+        // Limits in characters, as OpenSSL 3.0 enforces them.
+        for (attribute, max) in [
+            ("CN", 64),
+            ("O", 64),
+            ("OU", 64),
+            ("L", 128),
+            ("ST", 128),
+            ("emailAddress", 128),
+            ("serialNumber", 64),
+        ] {
+            assert!(parse_subj(&format!("/{attribute}={}", "a".repeat(max))).is_ok());
+            let r = parse_subj(&format!("/{attribute}={}", "a".repeat(max + 1)));
+            assert_eq!(
+                r,
+                Err(NameError::TooLong {
+                    attribute: attribute.into(),
+                    max,
+                    len: max + 1
+                })
+            );
+        }
+        assert!(parse_subj(&format!("/CN={}", "é".repeat(64))).is_ok());
+        assert!(parse_subj(&format!("/title={}", "a".repeat(65))).is_ok());
+        assert!(parse_subj(&format!("/DC={}", "a".repeat(1000))).is_ok());
+    }
+
+    /// Expected outputs taken from OpenSSL 3.0.19: `openssl req -new -utf8 -subj <input>`, then
+    /// `openssl req -noout -subject` (the same text as `openssl x509 -noout -subject`).
+    #[test]
+    fn openssl_text_matches_openssl_3_0() {
+        let table = [
+            ("/CN=etcd-ca", "CN = etcd-ca"),
+            (
+                "/C=CN/O=Example/OU=Ops/CN=x",
+                "C = CN, O = Example, OU = Ops, CN = x",
+            ),
+            ("/OU=b+CN=a", "CN = a + OU = b"),
+            ("/CN=a,b", r#"CN = "a,b""#),
+            (r"/CN=a\,b", r#"CN = "a,b""#),
+            (r#"/CN=a"b"#, r#"CN = a\"b"#),
+            (r#"/CN=a,"b"#, r#"CN = "a,\"b""#),
+            (r"/CN=a,\\b", r#"CN = "a,\\b""#),
+            ("/CN=a<b>c", r#"CN = "a<b>c""#),
+            ("/CN=a;b", r#"CN = "a;b""#),
+            ("/CN=#ab", r##"CN = "#ab""##),
+            ("/CN=a#", "CN = a#"),
+            ("/CN=#", "CN = #"),
+            ("/CN= ab", r#"CN = " ab""#),
+            ("/CN=ab ", r#"CN = "ab ""#),
+            ("/CN= ", r#"CN = " ""#),
+            ("/CN=a b", "CN = a b"),
+            ("/CN=é", r"CN = \C3\A9"),
+            ("/CN=日本", r"CN = \E6\97\A5\E6\9C\AC"),
+            ("/CN=😀", r"CN = \F0\9F\98\80"),
+            ("/CN=a\tb", r"CN = a\09b"),
+            ("/CN=a\x01b", r"CN = a\01b"),
+            ("/CN=a\x7fb", r"CN = a\7Fb"),
+            ("/emailAddress=a@b.c", "emailAddress = a@b.c"),
+            ("/DC=com/DC=example", "DC = com, DC = example"),
+            ("/serialNumber=12 ab", "serialNumber = 12 ab"),
+            ("/street=x/streetAddress=y", "street = x, street = y"),
+            ("/UID=u/userId=v", "UID = u, UID = v"),
+            (
+                "/title=t/GN=g/SN=s/givenName=g2/surname=s2",
+                "title = t, GN = g, SN = s, GN = g2, SN = s2",
+            ),
+            ("/ST=a/stateOrProvinceName=b/L=c", "ST = a, ST = b, L = c"),
+            (
+                "/name=n/initials=i/pseudonym=p/dnQualifier=q/description=d/postalCode=p\
+                 /businessCategory=b",
+                "name = n, initials = i, pseudonym = p, dnQualifier = q, description = d, \
+                 postalCode = p, businessCategory = b",
+            ),
+        ];
+        for (input, expected) in table {
+            assert_eq!(openssl(input), expected, "{input:?}");
+        }
+    }
+
+    /// Every ASCII character in the middle, first, last and alone, checked against OpenSSL 3.0.19
+    /// for 0x01..=0x7f: only these differ from the plain character.
+    #[test]
+    fn openssl_escaping_of_each_ascii_character() {
+        for b in 1u8..=0x7f {
+            let c = char::from(b);
+            let got: Vec<String> = [
+                format!("a{c}a"),
+                format!("{c}a"),
+                format!("a{c}"),
+                c.to_string(),
+            ]
+            .iter()
+            .map(|v| {
+                let mut out = String::new();
+                let points: Vec<u32> = v.chars().map(u32::from).collect();
+                push_openssl_escaped(&mut out, &points);
+                out
+            })
+            .collect();
+            let expected: [String; 4] = match c {
+                '\x00'..='\x1f' | '\x7f' => {
+                    let h = format!("\\{b:02X}");
+                    [format!("a{h}a"), format!("{h}a"), format!("a{h}"), h]
+                }
+                ' ' => ["a a", "\" a\"", "\"a \"", "\" \""].map(String::from),
+                '"' => [r#"a\"a"#, r#"\"a"#, r#"a\""#, r#"\""#].map(String::from),
+                '\\' => [r"a\\a", r"\\a", r"a\\", r"\\"].map(String::from),
+                '#' => ["a#a", "\"#a\"", "a#", "#"].map(String::from),
+                '+' | ',' | ';' | '<' | '>' => [
+                    format!("\"a{c}a\""),
+                    format!("\"{c}a\""),
+                    format!("\"a{c}\""),
+                    format!("\"{c}\""),
+                ],
+                _ => [
+                    format!("a{c}a"),
+                    format!("{c}a"),
+                    format!("a{c}"),
+                    c.to_string(),
+                ],
+            };
+            assert_eq!(got, expected, "byte {b:#04x}");
+        }
+    }
+
+    /// Values `-subj` cannot make; OpenSSL 3.0.19's output for hand-made CSRs holding them.
+    #[test]
+    fn openssl_text_of_other_value_types() {
+        let cases = [
+            (any(Tag::BitString, &[0x07, 0x80]), "CN = #03020780"),
+            (
+                any(Tag::Sequence, &[0x03, 0x01, 0x61, 0x06, 0x01, 0x6b]),
+                "CN = #300603016106016B",
+            ),
+            (
+                any(Tag::TeletexString, &[0xe9, b'a', b'b']),
+                r"CN = \C3\A9ab",
+            ),
+            (
+                any(Tag::BmpString, &[0x00, 0xe9, 0x26, 0x3a]),
+                r"CN = \C3\A9\E2\98\BA",
+            ),
+            (any(Tag::Utf8String, b""), "CN = "),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(to_openssl_string(&one("2.5.4.3", value)), expected);
+        }
+        let unstructured = one("1.2.840.113549.1.9.2", any(Tag::Utf8String, b"a"));
+        assert_eq!(to_openssl_string(&unstructured), "unstructuredName = a");
+        // OpenSSL refuses to load these; we dump them.
+        let integer = one("2.5.4.3", any(Tag::Integer, &[5]));
+        assert_eq!(to_openssl_string(&integer), "CN = #020105");
+        let bad_utf8 = one("2.5.4.3", any(Tag::Utf8String, &[0xc3, 0x28]));
+        assert_eq!(to_openssl_string(&bad_utf8), "CN = #0C02C328");
+    }
+
+    #[test]
+    fn rfc4514_text() {
+        let name = parse_subj("/C=CN/O=Example/OU=Ops/CN=x").unwrap();
+        assert_eq!(to_rfc4514(&name), "CN=x,OU=Ops,O=Example,C=CN");
+        let cases = [
+            (r"/CN=a\,b", r"CN=a\,b"),
+            (r#"/CN=a"b;c<d>e\\f\+g"#, r#"CN=a\"b\;c\<d\>e\\f\+g"#),
+            ("/CN=#a#", r"CN=\#a#"),
+            ("/CN= a b ", r"CN=\ a b\ "),
+            ("/CN= ", r"CN=\ "),
+            ("/CN=é", "CN=é"),
+            ("/CN=a\tb", r"CN=a\09b"),
+            (
+                "/street=s/DC=d/UID=u/emailAddress=e@x/serialNumber=1/GN=g/SN=s",
+                "sn=s,givenName=g,serialNumber=1,emailAddress=e@x,UID=u,DC=d,STREET=s",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                to_rfc4514(&parse_subj(input).unwrap()),
+                expected,
+                "{input:?}"
+            );
+        }
+        let integer = one("2.5.4.3", any(Tag::Integer, &[5]));
+        assert_eq!(to_rfc4514(&integer), "CN=#020105");
+    }
+
+    #[test]
+    fn rfc4514_text_parses_back() {
+        for s in ["/C=CN/O=Ex, Inc/OU=Ops+CN=x", r"/CN= #a\+b\\c "] {
+            let name = parse_subj(s).unwrap();
+            let text = to_rfc4514(&name);
+            let back: Name = text.parse().unwrap();
+            let values: Vec<_> = back
+                .iter()
+                .map(|a| attribute_value_string(&a.value))
+                .collect();
+            let expected: Vec<_> = name
+                .iter()
+                .map(|a| attribute_value_string(&a.value))
+                .collect();
+            assert_eq!(values, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn attribute_values_as_text() {
+        assert_eq!(
+            attribute_value_string(&any(Tag::Utf8String, "é".as_bytes())).as_deref(),
+            Some("é")
+        );
+        assert_eq!(
+            attribute_value_string(&any(Tag::PrintableString, b"CN")).as_deref(),
+            Some("CN")
+        );
+        assert_eq!(
+            attribute_value_string(&any(Tag::Ia5String, b"a@b")).as_deref(),
+            Some("a@b")
+        );
+        assert_eq!(
+            attribute_value_string(&any(Tag::TeletexString, &[0xe9])).as_deref(),
+            Some("é")
+        );
+        assert_eq!(
+            attribute_value_string(&any(Tag::BmpString, &[0x00, 0xe9, 0x26, 0x3a])).as_deref(),
+            Some("é☺")
+        );
+        assert_eq!(attribute_value_string(&any(Tag::BmpString, &[0x00])), None);
+        assert_eq!(
+            attribute_value_string(&any(Tag::BmpString, &[0xd8, 0x00])),
+            None
+        );
+        assert_eq!(attribute_value_string(&any(Tag::Utf8String, &[0xff])), None);
+        assert_eq!(attribute_value_string(&any(Tag::Ia5String, &[0xe9])), None);
+        assert_eq!(attribute_value_string(&any(Tag::Integer, &[5])), None);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let huge = format!("/title={}", "x".repeat(1 << 20));
+        assert!(parse_subj(&huge).is_ok());
+        let slashes = "/".repeat(10_000);
+        assert_eq!(parse_subj(&slashes), Err(NameError::EmptyComponent));
+        let backslashes = format!("/CN={}", "\\".repeat(10_001));
+        assert_eq!(parse_subj(&backslashes), Err(NameError::TrailingBackslash));
+        for s in [
+            "/\\",
+            "/\\=x",
+            "/=",
+            "/+",
+            "/==",
+            "/CN==",
+            "/CN=\\\\",
+            "/\u{0}=\u{0}",
+        ] {
+            let _ = parse_subj(s);
+        }
+        let nul = parse_subj("/CN=\u{0}").unwrap();
+        assert_eq!(to_openssl_string(&nul), r"CN = \00");
+        assert_eq!(to_rfc4514(&nul), r"CN=\00");
+    }
+
+    #[test]
+    fn display_is_lowercase_without_period() {
+        let errors = [
+            NameError::NoLeadingSlash,
+            NameError::EmptyComponent,
+            NameError::MissingEquals {
+                component: "CN".into(),
+            },
+            NameError::EmptyAttributeType,
+            NameError::UnknownAttribute { name: "cn".into() },
+            NameError::EmptyValue {
+                attribute: "CN".into(),
+            },
+            NameError::TrailingBackslash,
+            NameError::CountryNotTwoLetters {
+                value: "CHN".into(),
+            },
+            NameError::NotPrintable {
+                attribute: "C".into(),
+                value: "c@".into(),
+            },
+            NameError::NotIa5 {
+                attribute: "DC".into(),
+                value: "é".into(),
+            },
+            NameError::TooLong {
+                attribute: "CN".into(),
+                max: 64,
+                len: 65,
+            },
+        ];
+        for e in errors {
+            let text = e.to_string();
+            assert!(!text.ends_with('.'), "{text}");
+            assert!(
+                !text.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            NameError::MissingEquals {
+                component: "CN".into()
+            }
+            .to_string(),
+            r#"missing '=' after attribute type "CN" in subject"#
+        );
+    }
 }
