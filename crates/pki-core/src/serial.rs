@@ -181,4 +181,31 @@ mod tests {
             Path::new("/a/ca.srl")
         );
     }
+
+    #[test]
+    fn serial_file_is_created_then_incremented() {
+        let d = std::env::temp_dir().join(format!("pki-serial-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("dir");
+        let srl = d.join("ca.srl");
+        // Without -CAcreateserial a missing file is an error naming it.
+        assert!(matches!(next_from_file(&srl, false), Err(Error::Io { path, .. }) if path == srl));
+        let first = next_from_file(&srl, true).expect("create");
+        assert_eq!(
+            std::fs::read_to_string(&srl).expect("srl"),
+            format!("{}\n", to_hex(&first))
+        );
+        let second = next_from_file(&srl, true).expect("increment");
+        assert_eq!(second, increment(&first));
+        assert_eq!(
+            std::fs::read_to_string(&srl).expect("srl"),
+            format!("{}\n", to_hex(&second))
+        );
+        std::fs::write(&srl, "zz\n").expect("write");
+        let e = next_from_file(&srl, true).expect_err("bad file");
+        assert!(
+            matches!(&e, Error::InFile { source, .. } if matches!(**source, Error::SerialFile { reason: "not hexadecimal" }))
+        );
+        std::fs::remove_dir_all(&d).expect("cleanup");
+    }
 }
