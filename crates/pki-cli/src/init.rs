@@ -1,6 +1,10 @@
 //! `pki init`: the seed's pki.sh.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{
+    io::{self, Write},
+    path::PathBuf,
+    process::ExitCode,
+};
 
 use pki_core::{
     Result,
@@ -31,6 +35,11 @@ pub struct Args {
     /// Print what would be done, write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Stop with an error (exit 2) when an existing file no longer fits: a certificate or CSR
+    /// not made from its key, not issued by ca.crt, with other SANs than the nodes', or
+    /// expired. Without it such a file is kept, as pki.sh would, with a warning.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -48,6 +57,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         days: args.days,
         bits: KeyBits::new(args.bits)?,
         ca_cn: args.ca_cn,
+        strict: args.strict,
     };
     if plan.ca_cn.is_empty() {
         return Err(pki_core::Error::Name(
@@ -71,6 +81,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Outcome::Created(what) => ("created", what.as_str()),
             Outcome::Skipped if args.dry_run => ("skip", "exists"),
             Outcome::Skipped => ("skipped", "exists"),
+            Outcome::SkippedStale(mismatches) => {
+                let path = plan.dir.join(step.file());
+                for m in mismatches {
+                    warn(&path, m);
+                }
+                let verb = if args.dry_run { "skip" } else { "skipped" };
+                (
+                    verb,
+                    "exists but does not fit (warning above): remove it to remake it",
+                )
+            }
             Outcome::Unchanged => ("kept", "same content"),
             Outcome::Rewritten if args.dry_run => ("rewrite", "as the script does on every run"),
             Outcome::Rewritten => ("rewrote", "as the script does on every run"),
@@ -79,4 +100,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         crate::out(format_args!("  {verb:<8} {:<13} {detail}", step.file()));
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `pki: warning: PATH: mismatch: causes...` on stderr.
+fn warn(path: &std::path::Path, m: &pki_core::init::Mismatch) {
+    let mut line = format!("pki: warning: {}: {m}", path.display());
+    let mut cause = std::error::Error::source(m);
+    while let Some(c) = cause {
+        line.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    let _ = writeln!(io::stderr(), "{line}");
 }

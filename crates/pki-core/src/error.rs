@@ -106,6 +106,10 @@ pub enum Error {
     Serial { reason: &'static str },
     /// A node given to `pki init` is malformed.
     Node { spec: String, reason: &'static str },
+    /// An existing file that `pki init --strict` would skip no longer fits the plan.
+    Stale {
+        mismatch: Box<crate::init::Mismatch>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -158,6 +162,7 @@ impl fmt::Display for Error {
             Error::SerialFile { reason } => write!(f, "bad serial file: {reason}"),
             Error::Serial { reason } => write!(f, "bad serial number: {reason}"),
             Error::Node { spec, reason } => write!(f, "bad node {spec:?}: {reason}"),
+            Error::Stale { mismatch } => write!(f, "{mismatch}"),
         }
     }
 }
@@ -174,6 +179,7 @@ impl std::error::Error for Error {
             Error::Rsa(source) => Some(source),
             Error::Name(source) => Some(source),
             Error::Conf(source) => Some(source),
+            Error::Stale { mismatch } => std::error::Error::source(mismatch.as_ref()),
             _ => None,
         }
     }

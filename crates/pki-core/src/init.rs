@@ -3,7 +3,7 @@
 //! The script writes `openssl.conf`, then makes `ca.key`, `ca.crt`, `client.key`,
 //! `client.csr`, `client.crt`, `peer.key`, `peer.csr`, `peer.crt` (and `ca.srl` through
 //! `-CAcreateserial`), each step guarded by `[ -f FILE ] ||`. [`run`] does the same in the
-//! same order, reading back what earlier steps wrote exactly as the script's openssl calls do
+//! same order, checking each skipped file against the plan first ([`check()`]), reading back what earlier steps wrote exactly as the script's openssl calls do
 //! (the CSR steps read `openssl.conf` through [`crate::conf`], the signing steps read the CSR,
 //! `ca.crt` and `ca.key` from disk). Missing keys are generated in parallel up front.
 
@@ -26,6 +26,10 @@ use crate::{
     key::{KeyBits, PrivateKey},
     name, serial,
 };
+
+mod check;
+
+pub use check::{Mismatch, check};
 
 /// One etcd member: its name (a DNS SAN) and address (an IP SAN).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +129,9 @@ pub struct Plan {
     pub days: u32,
     pub bits: KeyBits,
     pub ca_cn: String,
+    /// Whether an existing file that no longer fits ([`check()`]) is an error rather than a
+    /// warning ([`Outcome::SkippedStale`]).
+    pub strict: bool,
 }
 
 impl Plan {
@@ -136,7 +143,17 @@ impl Plan {
             days: 3650,
             bits: KeyBits::DEFAULT,
             ca_cn: "etcd-ca".to_owned(),
+            strict: false,
         }
+    }
+
+    /// The subjectAltName the openssl.conf of [`Plan::openssl_conf`] asks for: the nodes'
+    /// names, 127.0.0.1, then the nodes' addresses.
+    pub fn sans(&self) -> Vec<San> {
+        let names = self.nodes.iter().map(|n| San::Dns(n.name.clone()));
+        let local = std::iter::once(San::Ip(IpAddr::from([127, 0, 0, 1])));
+        let addresses = self.nodes.iter().map(|n| San::Ip(n.address));
+        names.chain(local).chain(addresses).collect()
     }
 
     /// The openssl.conf text the script's heredoc writes for these nodes.
@@ -207,12 +224,14 @@ impl Step {
 }
 
 /// What a step did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Outcome {
     /// The file was made; the text says what it holds.
     Created(String),
     /// The file existed and was left alone (the script's `[ -f FILE ] ||`).
     Skipped,
+    /// The file existed and was left alone, but no longer fits the plan (never empty).
+    SkippedStale(Vec<Mismatch>),
     /// openssl.conf already had exactly this content.
     Unchanged,
     /// openssl.conf was rewritten (the script rewrites it on every run).
@@ -236,7 +255,7 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
                         Outcome::Rewritten
                     }
                 }
-                (_, true) => Outcome::Skipped,
+                (_, true) => skipped(plan, step, true)?,
                 (_, false) => Outcome::WouldCreate,
             };
             report(step, &outcome);
@@ -286,8 +305,7 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
     // [ -f ca.key ] || openssl genrsa -out ca.key 2048
     write_key(plan, Step::CaKey, take_key(Step::CaKey)?, report)?;
     // [ -f ca.crt ] || openssl req -x509 -new -nodes -key ca.key -subj "/CN=etcd-ca" -days N
-    if skip(plan, Step::CaCert, report) {
-    } else {
+    if !skip(plan, Step::CaCert, report)? {
         let key = read_key(&plan.path(Step::CaKey))?;
         let subject = name::parse_subj(&format!("/CN={}", escape_subj(&plan.ca_cn)))?;
         let serial = serial::to_serial_number(&serial::random()?)?;
@@ -316,7 +334,7 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
     ] {
         write_key(plan, key_step, take_key(key_step)?, report)?;
         // [ -f X.csr ] || openssl req -new -key X.key -subj "/CN=..." -out X.csr -config openssl.conf
-        if !skip(plan, csr_step, report) {
+        if !skip(plan, csr_step, report)? {
             let key = read_key(&plan.path(key_step))?;
             let conf = load_conf(&conf_path)?;
             let section = conf.req_extensions().unwrap_or("v3_req").to_owned();
@@ -334,7 +352,7 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
         }
         // [ -f X.crt ] || openssl x509 -req -sha256 -in X.csr -CA ca.crt -CAkey ca.key
         //     -CAcreateserial -out X.crt -days N -extensions v3_req -extfile openssl.conf
-        if !skip(plan, cert_step, report) {
+        if !skip(plan, cert_step, report)? {
             let csr_path = plan.path(csr_step);
             let req = csr::decode(&files::read(&csr_path)?).map_err(|e| e.in_file(&csr_path))?;
             let ca = read_cert(&plan.path(Step::CaCert))?;
@@ -382,12 +400,53 @@ fn exists(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
 }
 
-fn skip(plan: &Plan, step: Step, report: &mut dyn FnMut(Step, &Outcome)) -> bool {
+/// Reports and returns true when the step's file exists (after checking it).
+fn skip(plan: &Plan, step: Step, report: &mut dyn FnMut(Step, &Outcome)) -> Result<bool> {
     let e = exists(&plan.path(step));
     if e {
-        report(step, &Outcome::Skipped);
+        report(step, &skipped(plan, step, false)?);
     }
-    e
+    Ok(e)
+}
+
+/// The outcome of skipping the existing file of `step`: [`Outcome::SkippedStale`] when it
+/// does not fit the plan, or with [`Plan::strict`] the first mismatch as an error.
+///
+/// A file that cannot be read is not reported here when a later step of this run reads it:
+/// that step fails with the same cause, once.
+fn skipped(plan: &Plan, step: Step, dry_run: bool) -> Result<Outcome> {
+    let mut mismatches = check(plan, step);
+    mismatches.retain(|m| match m {
+        Mismatch::Unreadable { file, .. } => dry_run || !read_later(plan, file),
+        _ => true,
+    });
+    if mismatches.is_empty() {
+        return Ok(Outcome::Skipped);
+    }
+    if plan.strict {
+        let mismatch = Box::new(mismatches.remove(0));
+        return Err(Error::Stale { mismatch }.in_file(plan.path(step)));
+    }
+    Ok(Outcome::SkippedStale(mismatches))
+}
+
+/// The files a step reads (besides what it makes).
+fn inputs(step: Step) -> &'static [Step] {
+    match step {
+        Step::Conf | Step::CaKey | Step::ClientKey | Step::PeerKey => &[],
+        Step::CaCert => &[Step::CaKey],
+        Step::ClientCsr => &[Step::ClientKey, Step::Conf],
+        Step::PeerCsr => &[Step::PeerKey, Step::Conf],
+        Step::ClientCert => &[Step::ClientCsr, Step::CaCert, Step::CaKey, Step::Conf],
+        Step::PeerCert => &[Step::PeerCsr, Step::CaCert, Step::CaKey, Step::Conf],
+    }
+}
+
+/// Whether a step still to run (its file is missing) reads `file`.
+fn read_later(plan: &Plan, file: &Path) -> bool {
+    Step::ALL
+        .into_iter()
+        .any(|s| !exists(&plan.path(s)) && inputs(s).iter().any(|i| plan.path(*i) == file))
 }
 
 fn write_key(
