@@ -5,6 +5,7 @@
 //! 2 error. Errors are printed once, as `pki: <message>: <cause>...`, on stderr.
 
 mod init;
+mod openssl;
 
 use std::{
     io::{self, Write},
@@ -24,12 +25,21 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Init(init::Args),
+    /// Act as OpenSSL 3 for the commands certificate scripts use (also when started as `openssl`).
+    Openssl(openssl::Args),
 }
 
 fn main() -> ExitCode {
+    // Started through a link or copy named `openssl`: act as OpenSSL, before clap sees argv.
+    let mut argv = std::env::args_os();
+    let started_as = argv.next().unwrap_or_default();
+    if std::path::Path::new(&started_as).file_name() == Some(std::ffi::OsStr::new("openssl")) {
+        return openssl::main(argv.collect());
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init(args) => init::run(args),
+        Command::Openssl(args) => openssl::run(args),
     };
     match result {
         Ok(code) => code,

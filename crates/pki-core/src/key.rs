@@ -159,6 +159,16 @@ impl PrivateKey {
         Ok(Zeroizing::new(pem::encode(pem::PRIVATE_KEY, &der)))
     }
 
+    /// Unencrypted PKCS#1 DER (`RSA PRIVATE KEY`), what `openssl rsa -traditional` writes.
+    pub fn to_pkcs1_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let doc = self
+            .inner
+            .to_pkcs1_der()
+            .map_err(|_| Error::Rsa(rsa::Error::Internal))?;
+        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
         self.inner.n().bit_width() as usize

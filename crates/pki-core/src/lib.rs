@@ -13,5 +13,6 @@ pub mod key;
 pub mod name;
 pub mod pem;
 pub mod serial;
+pub mod text;
 
 pub use error::{Error, Result};

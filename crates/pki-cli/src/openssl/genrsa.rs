@@ -1,0 +1,119 @@
+//! `openssl genrsa [-out F] [BITS]` and `openssl genpkey -algorithm RSA
+//! [-pkeyopt rsa_keygen_bits:N] [-out F]`: a new RSA key, unencrypted PKCS#8 PEM as OpenSSL 3
+//! writes it, created 0600 and never over an existing file.
+
+use std::process::ExitCode;
+
+use pki_core::{
+    files::Mode,
+    key::{KeyBits, PrivateKey},
+};
+
+use super::{Fail, Opt, Output, parse};
+
+const GENRSA: &[Opt] = &[
+    Opt::flag("help", "Display this summary"),
+    Opt::value(
+        "out",
+        "outfile",
+        "Output the key to this file (created 0600; an existing file is refused)",
+    ),
+    Opt::flag(
+        "F4",
+        "Use 65537 for the E value (the default, and the only one)",
+    ),
+    Opt::flag(
+        "f4",
+        "Use 65537 for the E value (the default, and the only one)",
+    ),
+];
+
+const GENPKEY: &[Opt] = &[
+    Opt::flag("help", "Display this summary"),
+    Opt::value(
+        "out",
+        "outfile",
+        "Output the key to this file (created 0600; an existing file is refused)",
+    ),
+    Opt::value("algorithm", "val", "The public key algorithm: RSA"),
+    Opt::value(
+        "pkeyopt",
+        "opt:value",
+        "rsa_keygen_bits:N (2048, 3072, 4096) or rsa_keygen_pubexp:65537",
+    ),
+    Opt::value("outform", "PEM", "Output format: PEM"),
+];
+
+fn bits(text: &str) -> Result<KeyBits, Fail> {
+    let n: usize = text.parse().map_err(|_| {
+        Fail::Usage(format!(
+            "Invalid number of bits {text:?}: pki makes RSA keys of 2048, 3072 or 4096 bits"
+        ))
+    })?;
+    Ok(KeyBits::new(n)?)
+}
+
+fn write_key(bits: KeyBits, out: Option<&str>) -> Result<ExitCode, Fail> {
+    let key = PrivateKey::generate(bits)?;
+    let pem = key.to_pkcs8_pem()?;
+    let mut o = Output::default();
+    o.text(&pem);
+    o.deliver(out, Mode::Private)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn genrsa(args: &[String]) -> Result<ExitCode, Fail> {
+    let p = parse("genrsa", " numbits", GENRSA, args)?;
+    if p.help {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bits = match p.params.as_slice() {
+        [] => KeyBits::DEFAULT,
+        [n] => bits(n)?,
+        _ => return Err(Fail::Usage("Extra arguments given.".into())),
+    };
+    write_key(bits, p.value("out"))
+}
+
+pub(super) fn genpkey(args: &[String]) -> Result<ExitCode, Fail> {
+    let p = parse("genpkey", "", GENPKEY, args)?;
+    if p.help {
+        return Ok(ExitCode::SUCCESS);
+    }
+    p.no_params()?;
+    match p.value("algorithm") {
+        Some(a) if a.eq_ignore_ascii_case("RSA") => {}
+        Some(a) => {
+            return Err(Fail::msg(format!(
+                "Algorithm {a} is not supported by pki: it makes RSA keys (-algorithm RSA)"
+            )));
+        }
+        None => {
+            return Err(Fail::Usage(
+                "-algorithm RSA is required (pki makes RSA keys only)".into(),
+            ));
+        }
+    }
+    if let Some(f) = p
+        .value("outform")
+        .filter(|f| !f.eq_ignore_ascii_case("PEM"))
+    {
+        return Err(Fail::Usage(format!(
+            "Invalid format {f:?} for -outform: pki writes keys as PEM"
+        )));
+    }
+    let mut key_bits = KeyBits::DEFAULT;
+    for opt in p.values("pkeyopt") {
+        match opt.split_once(':') {
+            Some(("rsa_keygen_bits", n)) => key_bits = bits(n)?,
+            Some(("rsa_keygen_pubexp", "65537" | "0x10001")) => {}
+            _ => {
+                return Err(Fail::msg(format!(
+                    "-pkeyopt {opt} is not supported by pki: use rsa_keygen_bits:N \
+                     (2048, 3072, 4096); the public exponent is always 65537"
+                )));
+            }
+        }
+    }
+    write_key(key_bits, p.value("out"))
+}

@@ -1,0 +1,338 @@
+//! `openssl req`: new CSRs (`-new`), self-signed certificates (`-x509`), and reading CSRs
+//! (`-in`, `-text`, `-verify`, `-subject`, `-pubkey`).
+//!
+//! Without `-config`, OpenSSL reads the system openssl.cnf; pki reads no system file and uses
+//! what Debian's default one says: no extensions in a CSR, and for `-x509` the `[v3_ca]`
+//! extensions (subjectKeyIdentifier, authorityKeyIdentifier, basicConstraints critical
+//! CA:TRUE, [`cert::openssl_v3_ca`]).
+
+use std::process::ExitCode;
+
+use pki_core::{
+    cert::{self, CertBuilder},
+    conf::{self, Conf},
+    csr,
+    ext::ExtSpec,
+    files::Mode,
+    key::{KeyBits, PrivateKey},
+    name, serial, text,
+};
+
+use super::{Fail, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
+
+const OPTS: &[Opt] = &[
+    Opt::flag("help", "Display this summary"),
+    Opt::flag("new", "New request"),
+    Opt::flag(
+        "x509",
+        "Output a self-signed certificate instead of a request",
+    ),
+    Opt::value(
+        "key",
+        "file",
+        "Private key to use (PEM or DER, unencrypted)",
+    ),
+    Opt::value(
+        "newkey",
+        "rsa:bits",
+        "Generate a new RSA key of 2048, 3072 or 4096 bits",
+    ),
+    Opt::flag(
+        "nodes",
+        "Do not encrypt the new key (required with -newkey)",
+    ),
+    Opt::flag(
+        "noenc",
+        "Do not encrypt the new key (required with -newkey)",
+    ),
+    Opt::value(
+        "keyout",
+        "outfile",
+        "File for the new key (created 0600; an existing file is refused)",
+    ),
+    Opt::value("subj", "val", "Subject, as /C=CN/O=Example/CN=name"),
+    Opt::value(
+        "days",
+        "+int",
+        "Days the -x509 certificate is valid (default 30)",
+    ),
+    Opt::value("config", "infile", "Request template file (openssl.conf)"),
+    Opt::value(
+        "extensions",
+        "val",
+        "Certificate or request extension section (overrides the config)",
+    ),
+    Opt::value("reqexts", "val", "Same as -extensions"),
+    Opt::value(
+        "addext",
+        "val",
+        "Additional extension, as name=value (repeatable)",
+    ),
+    Opt::flag(
+        "sha256",
+        "Sign with SHA-256 (the default, and the only digest)",
+    ),
+    Opt::value("in", "infile", "Request input file (default stdin)"),
+    Opt::value(
+        "out",
+        "outfile",
+        "Output file (replaced if it exists; default stdout)",
+    ),
+    Opt::flag("text", "Text form of the request or certificate"),
+    Opt::flag("noout", "Do not output the request or certificate"),
+    Opt::flag("verify", "Verify the self-signature of the request"),
+    Opt::flag("pubkey", "Output the public key"),
+    Opt::flag("subject", "Output the subject"),
+];
+
+/// What `req` made or read: a request or a certificate.
+enum Made {
+    Req(Box<x509_cert::request::CertReq>),
+    Cert(Box<x509_cert::Certificate>),
+}
+
+pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
+    let p = parse("req", "", OPTS, args)?;
+    if p.help {
+        return Ok(ExitCode::SUCCESS);
+    }
+    p.no_params()?;
+    let conf = p.value("config").map(load_conf).transpose()?;
+    let x509 = p.flag("x509");
+    let input = p.value("in");
+    let new = p.flag("new") || p.flag("newkey") || (x509 && input.is_none());
+    if new && input.is_some() {
+        return Err(Fail::Usage(
+            "-in cannot be combined with -new or -newkey (OpenSSL would ignore -in)".into(),
+        ));
+    }
+    if !x509 && p.flag("days") {
+        return Err(Fail::Usage(
+            "-days is used only with -x509 (a request has no validity)".into(),
+        ));
+    }
+    if p.flag("keyout") && !p.flag("newkey") {
+        return Err(Fail::Usage("-keyout is used only with -newkey".into()));
+    }
+    if !new && !x509 && (p.flag("key") || p.flag("subj") || has_ext_opts(&p)) {
+        return Err(Fail::Usage(
+            "-key, -subj, -extensions, -reqexts and -addext need -new or -x509".into(),
+        ));
+    }
+    if x509 && p.flag("verify") && new {
+        return Err(Fail::Usage(
+            "-verify checks a request read with -in; with -new -x509 there is none".into(),
+        ));
+    }
+
+    let key = signing_key(&p)?;
+    let made = if new {
+        let subj = p.value("subj").ok_or_else(|| {
+            Fail::Usage("-subj is required: pki does not prompt for the subject".into())
+        })?;
+        let subject = name::parse_subj(subj).map_err(pki_core::Error::from)?;
+        let key = key.as_ref().ok_or_else(|| {
+            Fail::Usage(
+                "-key FILE or -newkey rsa:BITS is required (pki does not use default_bits or \
+                 default_keyfile from openssl.cnf)"
+                    .into(),
+            )
+        })?;
+        if x509 {
+            let exts = x509_extensions(&p, conf.as_ref())?;
+            let serial = serial::to_serial_number(&serial::random()?)?;
+            let days = p.days("days", 30)?;
+            Made::Cert(Box::new(
+                CertBuilder::new(subject, key.public_key_info()?, serial, days)
+                    .extensions(exts)
+                    .self_signed(key)?,
+            ))
+        } else {
+            let exts = request_extensions(&p, conf.as_ref())?;
+            Made::Req(Box::new(csr::build(subject, key, &exts)?))
+        }
+    } else {
+        let (bytes, path) = read_input(input)?;
+        let req = csr::decode(&bytes).map_err(|e| e.in_file(&path))?;
+        if p.flag("verify") {
+            note(format_args!("Certificate request self-signature verify OK"));
+        }
+        if x509 {
+            if p.flag("subj") {
+                return Err(Fail::Usage(
+                    "-subj cannot change the subject of a request read with -in".into(),
+                ));
+            }
+            let key = key.as_ref().ok_or_else(|| {
+                Fail::Usage("-x509 with -in needs -key, the request's private key".into())
+            })?;
+            let exts = x509_extensions(&p, conf.as_ref())?;
+            let serial = serial::to_serial_number(&serial::random()?)?;
+            let days = p.days("days", 30)?;
+            Made::Cert(Box::new(
+                CertBuilder::new(req.info.subject, req.info.public_key, serial, days)
+                    .extensions(exts)
+                    .self_signed(key)?,
+            ))
+        } else {
+            Made::Req(Box::new(req))
+        }
+    };
+
+    let mut out = Output::default();
+    if p.flag("pubkey") {
+        let spki = match &made {
+            Made::Req(r) => &r.info.public_key,
+            Made::Cert(c) => c.tbs_certificate().subject_public_key_info(),
+        };
+        out.text(&super::pkey::spki_pem(spki)?);
+    }
+    if p.flag("text") {
+        out.text(&match &made {
+            Made::Req(r) => text::request(r),
+            Made::Cert(c) => text::certificate(c),
+        });
+    }
+    if p.flag("subject") {
+        let subject = match &made {
+            Made::Req(r) => &r.info.subject,
+            Made::Cert(c) => c.tbs_certificate().subject(),
+        };
+        out.line(format_args!("subject={}", name::to_openssl_string(subject)));
+    }
+    if !p.flag("noout") {
+        out.text(&match &made {
+            Made::Req(r) => csr::to_pem(r)?,
+            Made::Cert(c) => cert::to_pem(c)?,
+        });
+    }
+    out.deliver(p.value("out"), Mode::Public)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn has_ext_opts(p: &Parsed) -> bool {
+    p.flag("extensions") || p.flag("reqexts") || p.flag("addext")
+}
+
+/// The key given with `-key`, or made for `-newkey` and written to `-keyout` (or stdout).
+fn signing_key(p: &Parsed) -> Result<Option<PrivateKey>, Fail> {
+    match (p.value("key"), p.value("newkey")) {
+        (Some(_), Some(_)) => Err(Fail::Usage("give -key or -newkey, not both".into())),
+        (Some(path), None) => Ok(Some(load(path, PrivateKey::decode)?)),
+        (None, Some(spec)) => {
+            if !p.flag("nodes") && !p.flag("noenc") {
+                return Err(Fail::Usage(
+                    "-newkey needs -nodes (or -noenc): pki writes only unencrypted keys, \
+                     never prompting for a pass phrase"
+                        .into(),
+                ));
+            }
+            let bits = match spec
+                .split_once(':')
+                .filter(|(alg, _)| alg.eq_ignore_ascii_case("rsa"))
+            {
+                Some((_, n)) => n.parse().ok(),
+                None if spec.eq_ignore_ascii_case("rsa") => Some(KeyBits::DEFAULT.get()),
+                None => spec.parse().ok(),
+            };
+            let bits = bits.ok_or_else(|| {
+                Fail::msg(format!(
+                    "-newkey {spec} is not supported by pki: use rsa:2048, rsa:3072 or rsa:4096"
+                ))
+            })?;
+            let key = PrivateKey::generate(KeyBits::new(bits)?)?;
+            let mut o = Output::default();
+            o.text(&key.to_pkcs8_pem()?);
+            o.deliver(p.value("keyout"), Mode::Private)?;
+            Ok(Some(key))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// The extension section `-extensions`/`-reqexts` names, else the config's entry `entry`.
+fn section<'a>(p: &'a Parsed, entry: Option<&'a str>) -> Option<&'a str> {
+    let name = match (p.position("extensions"), p.position("reqexts")) {
+        (Some(e), Some(r)) if r > e => "reqexts",
+        (_, None) | (Some(_), Some(_)) => "extensions",
+        (None, Some(_)) => "reqexts",
+    };
+    p.value(name).or(entry)
+}
+
+fn request_extensions(p: &Parsed, conf: Option<&Conf>) -> Result<Vec<ExtSpec>, Fail> {
+    let mut exts = match section(p, conf.and_then(Conf::req_extensions)) {
+        Some(s) => section_extensions(conf, s)?,
+        None => Vec::new(),
+    };
+    add_ext(p, conf, &mut exts)?;
+    Ok(exts)
+}
+
+fn x509_extensions(p: &Parsed, conf: Option<&Conf>) -> Result<Vec<ExtSpec>, Fail> {
+    let mut exts = match (conf, section(p, conf.and_then(Conf::x509_extensions))) {
+        (_, Some(s)) => section_extensions(conf, s)?,
+        (None, None) => cert::openssl_v3_ca(),
+        (Some(c), None) => {
+            return Err(Fail::msg(format!(
+                "{} names no x509_extensions in [req] and no -extensions was given: OpenSSL \
+                 would make a version 1 certificate without extensions, which pki does not \
+                 make",
+                c.file().display()
+            )));
+        }
+    };
+    add_ext(p, conf, &mut exts)?;
+    Ok(exts)
+}
+
+fn section_extensions(conf: Option<&Conf>, section: &str) -> Result<Vec<ExtSpec>, Fail> {
+    let Some(conf) = conf else {
+        return Err(Fail::Usage(format!(
+            "extension section {section:?} needs -config: pki does not read the system \
+             openssl.cnf"
+        )));
+    };
+    let s = conf
+        .extension_section(section)
+        .map_err(pki_core::Error::from)?;
+    refuse_none_markers(&s, section)?;
+    Ok(s.specs)
+}
+
+/// `subjectKeyIdentifier = none` / `authorityKeyIdentifier = none` ask for less than pki's
+/// certificate builder makes; refused rather than ignored.
+pub(super) fn refuse_none_markers(s: &conf::ExtSection, section: &str) -> Result<(), Fail> {
+    if s.no_subject_key_id || s.no_authority_key_id {
+        return Err(Fail::msg(format!(
+            "[{section}]: subjectKeyIdentifier = none and authorityKeyIdentifier = none are not \
+             supported: pki always adds both to certificates, as OpenSSL 3 does by default"
+        )));
+    }
+    Ok(())
+}
+
+fn add_ext(p: &Parsed, conf: Option<&Conf>, exts: &mut Vec<ExtSpec>) -> Result<(), Fail> {
+    for arg in p.values("addext") {
+        let Some((name, value)) = arg.split_once('=') else {
+            return Err(Fail::Usage(format!(
+                "-addext {arg:?}: expected name=value, as subjectAltName=DNS:example"
+            )));
+        };
+        let spec = conf::parse_extension(conf, name.trim(), value.trim())
+            .map_err(pki_core::Error::from)?
+            .ok_or_else(|| {
+                Fail::msg(format!(
+                    "-addext {arg}: \"none\" is not supported: pki always adds key identifiers"
+                ))
+            })?;
+        if exts.iter().any(|e| e.oid() == spec.oid()) {
+            return Err(Fail::msg(format!(
+                "-addext {arg}: the extension {} is already given",
+                name.trim()
+            )));
+        }
+        exts.push(spec);
+    }
+    Ok(())
+}

@@ -1,0 +1,544 @@
+//! `openssl x509`: print a certificate's fields, convert it, check it against a host name, an
+//! address or a date, and sign a CSR with a CA (`-req -CA -CAkey`).
+//!
+//! Printing options are answered in the order they are given, as OpenSSL does; `-checkend`
+//! comes after them and ends the command; `-checkhost`/`-checkip` come after the prints, and
+//! the certificate itself last unless `-noout`.
+
+use std::{
+    net::IpAddr,
+    path::Path,
+    process::ExitCode,
+    time::{Duration, SystemTime},
+};
+
+use der::Encode;
+use pki_core::{
+    cert::{self, CertBuilder, Issuer},
+    csr,
+    ext::{ExtSpec, San},
+    files::Mode,
+    key::{PrivateKey, PublicKey},
+    name, pem, serial, text,
+};
+use x509_cert::Certificate;
+
+use super::{Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
+
+const OPTS: &[Opt] = &[
+    Opt::flag("help", "Display this summary"),
+    Opt::value(
+        "in",
+        "infile",
+        "Certificate input, or CSR input with -req (default stdin)",
+    ),
+    Opt::value("inform", "PEM|DER", "Input format (default PEM)"),
+    Opt::value(
+        "out",
+        "outfile",
+        "Output file (replaced if it exists; default stdout)",
+    ),
+    Opt::value("outform", "PEM|DER", "Output format (default PEM)"),
+    Opt::flag("req", "Input is a CSR, to be signed with -CA and -CAkey"),
+    Opt::value("CA", "infile", "CA certificate that signs the CSR"),
+    Opt::value("CAkey", "val", "The CA's private key"),
+    Opt::flag(
+        "CAcreateserial",
+        "Create the serial file when missing (CA name with .srl)",
+    ),
+    Opt::value(
+        "CAserial",
+        "val",
+        "Serial file: holds the last serial issued",
+    ),
+    Opt::value(
+        "set_serial",
+        "val",
+        "Serial number to use (decimal, or hex with 0x)",
+    ),
+    Opt::value("days", "int", "Days the certificate is valid (default 30)"),
+    Opt::flag(
+        "sha256",
+        "Sign with SHA-256 (the default); SHA-256 fingerprints",
+    ),
+    Opt::flag("sha1", "SHA-1 fingerprints (the default for -fingerprint)"),
+    Opt::value(
+        "extfile",
+        "infile",
+        "File with the X509v3 extensions to add",
+    ),
+    Opt::value(
+        "extensions",
+        "val",
+        "Section of -extfile to use (default: its default section)",
+    ),
+    Opt::value(
+        "copy_extensions",
+        "val",
+        "none, copy or copyall: copy the CSR's extensions",
+    ),
+    Opt::flag("text", "Print the certificate in text form"),
+    Opt::flag("noout", "Do not output the certificate"),
+    Opt::flag("subject", "Print the subject"),
+    Opt::flag("issuer", "Print the issuer"),
+    Opt::flag("dates", "Print notBefore and notAfter"),
+    Opt::flag("startdate", "Print notBefore"),
+    Opt::flag("enddate", "Print notAfter"),
+    Opt::flag("serial", "Print the serial number"),
+    Opt::flag("fingerprint", "Print the fingerprint (SHA-1, or -sha256)"),
+    Opt::value(
+        "checkend",
+        "intmax",
+        "Exit 1 if the certificate expires within this many seconds",
+    ),
+    Opt::value(
+        "ext",
+        "val",
+        "Print these extensions (comma-separated short names)",
+    ),
+    Opt::flag("pubkey", "Print the public key"),
+    Opt::flag("modulus", "Print the RSA modulus"),
+    Opt::value(
+        "checkhost",
+        "val",
+        "Check the certificate matches this host",
+    ),
+    Opt::value(
+        "checkip",
+        "val",
+        "Check the certificate matches this IP address",
+    ),
+];
+
+/// The printing options, each answered at the position where it was last given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Print {
+    Subject,
+    Issuer,
+    Serial,
+    StartDate,
+    EndDate,
+    Fingerprint,
+    Modulus,
+    Pubkey,
+    Text,
+    Ext,
+}
+
+fn print_order(p: &Parsed) -> Vec<Print> {
+    let mut v: Vec<(usize, u8, Print)> = Vec::new();
+    let mut at = |name: &str, sub: u8, what: Print| {
+        if let Some(i) = p.position(name) {
+            v.push((i, sub, what));
+        }
+    };
+    at("subject", 0, Print::Subject);
+    at("issuer", 0, Print::Issuer);
+    at("serial", 0, Print::Serial);
+    at("fingerprint", 0, Print::Fingerprint);
+    at("modulus", 0, Print::Modulus);
+    at("pubkey", 0, Print::Pubkey);
+    at("text", 0, Print::Text);
+    at("ext", 0, Print::Ext);
+    let dates = p.position("dates");
+    let start = p.position("startdate").max(dates);
+    let end = p.position("enddate").max(dates);
+    if let Some(i) = start {
+        v.push((i, 0, Print::StartDate));
+    }
+    if let Some(i) = end {
+        v.push((i, 1, Print::EndDate));
+    }
+    v.sort_by_key(|(i, sub, _)| (*i, *sub));
+    v.into_iter().map(|(_, _, w)| w).collect()
+}
+
+pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
+    let p = parse("x509", "", OPTS, args)?;
+    if p.help {
+        return Ok(ExitCode::SUCCESS);
+    }
+    p.no_params()?;
+    let inform = Format::from_opt(&p, "inform")?;
+    let outform = Format::from_opt(&p, "outform")?;
+    let (bytes, path) = read_input(p.value("in"))?;
+    if inform == Format::Der && pem::is_pem(&bytes) {
+        return Err(Fail::msg(format!(
+            "{}: -inform DER given, but the input is PEM",
+            path.display()
+        )));
+    }
+    let cert = if p.flag("req") {
+        sign(&p, &bytes, &path)?
+    } else {
+        for opt in [
+            "CA",
+            "CAkey",
+            "CAserial",
+            "CAcreateserial",
+            "set_serial",
+            "days",
+            "extfile",
+            "extensions",
+            "copy_extensions",
+        ] {
+            if p.flag(opt) {
+                return Err(Fail::Usage(format!(
+                    "-{opt} is used only with -req (pki signs CSRs; re-signing a certificate \
+                     is not supported)"
+                )));
+            }
+        }
+        first_certificate(&bytes).map_err(|e| e.in_file(&path))?
+    };
+
+    let mut out = Output::default();
+    let sha256 = p.position("sha256") > p.position("sha1");
+    for what in print_order(&p) {
+        print(&mut out, &cert, what, sha256, &p)?;
+    }
+    if let Some(v) = p.value("checkend") {
+        let secs: i64 = v.parse().map_err(|_| {
+            Fail::Usage(format!(
+                "Invalid value {v:?} for -checkend: expected seconds"
+            ))
+        })?;
+        let now = SystemTime::now();
+        let limit = if secs >= 0 {
+            now.checked_add(Duration::from_secs(secs.unsigned_abs()))
+        } else {
+            now.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+        }
+        .unwrap_or(now);
+        let expires = cert::not_after(&cert) < limit;
+        out.line(format_args!(
+            "Certificate will {}expire",
+            if expires { "" } else { "not " }
+        ));
+        out.deliver(p.value("out"), Mode::Public)?;
+        return Ok(ExitCode::from(u8::from(expires)));
+    }
+    if let Some(host) = p.value("checkhost") {
+        let ok = matches_host(&cert, host)?;
+        out.line(format_args!(
+            "Hostname {host} does{} match certificate",
+            if ok { "" } else { " NOT" }
+        ));
+    }
+    if let Some(ip) = p.value("checkip") {
+        let ok = matches_ip(&cert, ip)?;
+        out.line(format_args!(
+            "IP {ip} does{} match certificate",
+            if ok { "" } else { " NOT" }
+        ));
+    }
+    if !p.flag("noout") {
+        match outform {
+            Format::Pem => out.text(&cert::to_pem(&cert)?),
+            Format::Der => out.bytes(&der_of(&cert)?),
+        }
+    }
+    out.deliver(p.value("out"), Mode::Public)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn der_of(cert: &Certificate) -> Result<Vec<u8>, Fail> {
+    cert.to_der()
+        .map_err(|e| Fail::msg(format!("cannot encode the certificate: {e}")))
+}
+
+/// The first certificate of a PEM input (as OpenSSL reads a bundle), or the DER certificate.
+fn first_certificate(bytes: &[u8]) -> pki_core::Result<Certificate> {
+    if pem::is_pem(bytes) {
+        let blocks = pem::decode_all(bytes)?;
+        let block = blocks
+            .iter()
+            .find(|b| b.label == pem::CERTIFICATE || b.label == "TRUSTED CERTIFICATE")
+            .ok_or_else(|| pki_core::Error::PemLabel {
+                expected: pem::CERTIFICATE,
+                found: blocks[0].label.clone(),
+            })?;
+        return cert::decode(pem::encode(pem::CERTIFICATE, &block.der).as_bytes());
+    }
+    cert::decode(bytes)
+}
+
+fn print(
+    out: &mut Output,
+    cert: &Certificate,
+    what: Print,
+    sha256: bool,
+    p: &Parsed,
+) -> Result<(), Fail> {
+    let tbs = cert.tbs_certificate();
+    match what {
+        Print::Subject => out.line(format_args!(
+            "subject={}",
+            name::to_openssl_string(tbs.subject())
+        )),
+        Print::Issuer => out.line(format_args!(
+            "issuer={}",
+            name::to_openssl_string(tbs.issuer())
+        )),
+        Print::Serial => out.line(format_args!(
+            "serial={}",
+            text::number_hex(&cert::serial_bytes(cert))
+        )),
+        Print::StartDate => out.line(format_args!(
+            "notBefore={}",
+            text::time(&tbs.validity().not_before)
+        )),
+        Print::EndDate => out.line(format_args!(
+            "notAfter={}",
+            text::time(&tbs.validity().not_after)
+        )),
+        Print::Fingerprint => out.line(format_args!(
+            "{}",
+            text::fingerprint(&der_of(cert)?, sha256)
+        )),
+        Print::Modulus => {
+            let key = PublicKey::from_spki(tbs.subject_public_key_info())?;
+            out.line(format_args!("{}", text::modulus(&key)));
+        }
+        Print::Pubkey => out.text(&super::pkey::spki_pem(tbs.subject_public_key_info())?),
+        Print::Text => out.text(&text::certificate(cert)),
+        Print::Ext => {
+            let list = p.value("ext").unwrap_or_default();
+            let names: Vec<&str> = list.split(',').map(str::trim).collect();
+            let s = text::extensions_named(cert, &names);
+            if s.is_empty() {
+                note(format_args!("No extensions in certificate"));
+            }
+            out.text(&s);
+        }
+    }
+    Ok(())
+}
+
+/// `X509_check_host` with OpenSSL's default flags: the DNS names of subjectAltName (a `*.`
+/// wildcard matches one whole left-most label), or the CN when there is no DNS name.
+fn matches_host(cert: &Certificate, host: &str) -> Result<bool, Fail> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let dns: Vec<String> = sans(cert)?
+        .into_iter()
+        .filter_map(|s| match s {
+            San::Dns(d) => Some(d.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let candidates = if dns.is_empty() {
+        common_names(cert)
+    } else {
+        dns
+    };
+    Ok(candidates.iter().any(|c| host_matches(c, &host)))
+}
+
+pub(super) fn host_matches(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(rest) if rest.contains('.') => host
+            .split_once('.')
+            .is_some_and(|(label, tail)| !label.is_empty() && tail == rest),
+        _ => pattern == host,
+    }
+}
+
+fn common_names(cert: &Certificate) -> Vec<String> {
+    const CN: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("2.5.4.3");
+    cert.tbs_certificate()
+        .subject()
+        .iter_rdn()
+        .flat_map(|rdn| rdn.iter())
+        .filter(|atv| atv.oid == CN)
+        .filter_map(|atv| name::attribute_value_string(&atv.value))
+        .map(|s| s.to_ascii_lowercase())
+        .collect()
+}
+
+fn sans(cert: &Certificate) -> Result<Vec<San>, Fail> {
+    for spec in cert::ext_specs(cert)? {
+        if let ExtSpec::SubjectAltName { names, .. } = spec {
+            return Ok(names);
+        }
+    }
+    Ok(Vec::new())
+}
+
+pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
+    let ip: IpAddr = ip
+        .parse()
+        .map_err(|_| Fail::msg(format!("Invalid IP address {ip:?}")))?;
+    Ok(sans(cert)?
+        .iter()
+        .any(|s| matches!(s, San::Ip(a) if *a == ip)))
+}
+
+pub(super) fn matches_hostname(cert: &Certificate, host: &str) -> Result<bool, Fail> {
+    matches_host(cert, host)
+}
+
+/// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.
+fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
+    if p.position("sha1") > p.position("sha256") && !p.flag("fingerprint") {
+        return Err(Fail::msg(
+            "-sha1 signatures are not made by pki: it signs with SHA-256",
+        ));
+    }
+    let req = csr::decode(bytes).map_err(|e| e.in_file(path))?;
+    note(format_args!(
+        "Certificate request self-signature ok\nsubject={}",
+        name::to_openssl_string(&req.info.subject)
+    ));
+    let ca_path = p.value("CA").ok_or_else(|| {
+        Fail::Usage(
+            "-req needs -CA and -CAkey (pki does not self-sign with -signkey or -key)".into(),
+        )
+    })?;
+    let ca_key_path = p.value("CAkey").ok_or_else(|| {
+        Fail::Usage("-CAkey is required: the CA's private key in its own file".into())
+    })?;
+    let ca = load(ca_path, cert::decode)?;
+    let ca_key = load(ca_key_path, PrivateKey::decode)?;
+    let issuer = Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
+
+    let exts = extensions(p, &req)?;
+    let serial = match (p.value("set_serial"), p.value("CAserial")) {
+        (Some(_), Some(_)) => {
+            return Err(Fail::Usage(
+                "give -set_serial or -CAserial, not both".into(),
+            ));
+        }
+        (Some(s), None) => {
+            if p.flag("CAcreateserial") {
+                return Err(Fail::Usage(
+                    "give -set_serial or -CAcreateserial, not both".into(),
+                ));
+            }
+            parse_serial(s)?
+        }
+        (None, Some(file)) => serial::next_from_file(Path::new(file), p.flag("CAcreateserial"))?,
+        (None, None) if p.flag("CAcreateserial") => {
+            serial::next_from_file(&serial::default_serial_file(Path::new(ca_path)), true)?
+        }
+        (None, None) => serial::random()?,
+    };
+    let serial = serial::to_serial_number(&serial)?;
+    let days = p.days("days", 30)?;
+    Ok(CertBuilder::new(
+        req.info.subject.clone(),
+        req.info.public_key.clone(),
+        serial,
+        days,
+    )
+    .extensions(exts)
+    .sign(&issuer)?)
+}
+
+/// `-set_serial`: decimal, or hexadecimal after `0x`, positive.
+fn parse_serial(s: &str) -> Result<Vec<u8>, Fail> {
+    let bad = || {
+        Fail::Usage(format!(
+            "Invalid -set_serial {s:?}: expected a positive decimal number or 0x and hex digits"
+        ))
+    };
+    let hex = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(h) => h.to_owned(),
+        None => {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            decimal_to_hex(s)
+        }
+    };
+    serial::parse_hex(&hex).map_err(|_| bad())
+}
+
+/// A decimal string as hex digits, for serials longer than 64 bits.
+fn decimal_to_hex(s: &str) -> String {
+    let mut bytes: Vec<u8> = vec![0];
+    for d in s.bytes().map(|b| b - b'0') {
+        let mut carry = u16::from(d);
+        for b in bytes.iter_mut().rev() {
+            let v = u16::from(*b) * 10 + carry;
+            *b = (v & 0xff) as u8;
+            carry = v >> 8;
+        }
+        while carry > 0 {
+            bytes.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The certificate's extensions: the CSR's with `-copy_extensions`, then `-extfile`'s section
+/// (replacing a copied one of the same type, as OpenSSL 3 does).
+fn extensions(p: &Parsed, req: &x509_cert::request::CertReq) -> Result<Vec<ExtSpec>, Fail> {
+    let mut exts: Vec<ExtSpec> = Vec::new();
+    match p.value("copy_extensions") {
+        None | Some("none") => {}
+        Some("copy" | "copyall") => {
+            for e in csr::requested_extensions(req)? {
+                let spec = ExtSpec::from_extension(&e)?.ok_or_else(|| {
+                    Fail::msg(format!(
+                        "-copy_extensions: the CSR's extension {} is not one pki copies \
+                         (basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, key \
+                         identifiers)",
+                        e.extn_id
+                    ))
+                })?;
+                exts.retain(|x| x.oid() != spec.oid());
+                exts.push(spec);
+            }
+        }
+        Some(other) => {
+            return Err(Fail::Usage(format!(
+                "Invalid -copy_extensions {other:?}: use none, copy or copyall"
+            )));
+        }
+    }
+    match (p.value("extfile"), p.value("extensions")) {
+        (Some(file), section) => {
+            let conf = load_conf(file)?;
+            let section = section.unwrap_or_else(|| conf.default_extensions_section());
+            let s = conf
+                .extension_section(section)
+                .map_err(pki_core::Error::from)?;
+            super::req::refuse_none_markers(&s, section)?;
+            for spec in s.specs {
+                exts.retain(|x| x.oid() != spec.oid());
+                exts.push(spec);
+            }
+        }
+        (None, Some(_)) => {
+            return Err(Fail::Usage(
+                "-extensions names a section of -extfile, which is missing".into(),
+            ));
+        }
+        (None, None) if exts.is_empty() => {
+            return Err(Fail::msg(
+                "no -extfile and no extension to copy: OpenSSL would make a version 1 \
+                 certificate without extensions, which pki does not make (give -extfile FILE \
+                 -extensions SECTION, or -copy_extensions copy)",
+            ));
+        }
+        (None, None) => {}
+    }
+    Ok(exts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_and_hosts() {
+        assert_eq!(decimal_to_hex("255"), "00FF");
+        assert_eq!(decimal_to_hex("18446744073709551616"), "010000000000000000");
+        assert!(host_matches("*.example.com", "a.example.com"));
+        assert!(!host_matches("*.example.com", "a.b.example.com"));
+        assert!(!host_matches("*.com", "example.com"));
+        assert!(host_matches("etcd01", "etcd01"));
+    }
+}
