@@ -134,6 +134,8 @@ pub(crate) enum Fail {
     Usage(String),
     /// Anything else, with its causes.
     Error(String),
+    /// A message OpenSSL prints as it is, without the command's name.
+    Plain(String),
 }
 
 impl Fail {
@@ -146,6 +148,7 @@ impl Fail {
         let _ = match self {
             Fail::Usage(m) => writeln!(err, "{cmd}: {m}\n{cmd}: Use -help for summary."),
             Fail::Error(m) => writeln!(err, "{cmd}: {m}"),
+            Fail::Plain(m) => writeln!(err, "{m}"),
         };
     }
 }

@@ -99,7 +99,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
     let mut out = Output::default();
     let check = |out: &mut Output| -> Result<(), Fail> {
         let Key::Private(k) = &key else {
-            return Err(Fail::msg("Only private keys can be checked"));
+            return Err(Fail::Plain("Only private keys can be checked".into()));
         };
         let msg = b"pki openssl key check";
         let ok = k
@@ -107,10 +107,10 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
             .verify(&PrivateKey::signature_algorithm(), msg, &k.sign(msg), "key")
             .is_ok();
         if !ok {
-            return Err(Fail::msg(match which {
+            return Err(Fail::Plain(String::from(match which {
                 Which::Rsa => "RSA key not ok",
                 Which::Pkey => "Key is invalid",
-            }));
+            })));
         }
         out.line(format_args!(
             "{}",
@@ -144,7 +144,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
             }
             if !p.flag("noout") {
                 note(format_args!("writing RSA key"));
-                write_key(&mut out, &key, &p, outform)?;
+                write_key(&mut out, &key, &p, outform, which)?;
             }
         }
         Which::Pkey => {
@@ -152,7 +152,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
                 check(&mut out)?;
             }
             if !p.flag("noout") {
-                write_key(&mut out, &key, &p, outform)?;
+                write_key(&mut out, &key, &p, outform, which)?;
             }
             if p.flag("text") {
                 key_text(&mut out)?;
@@ -174,11 +174,20 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_key(out: &mut Output, key: &Key, p: &super::Parsed, form: Format) -> Result<(), Fail> {
+/// OpenSSL 3 writes PKCS#8 unless `-traditional`, except `pkey -outform DER`, which writes
+/// PKCS#1.
+fn write_key(
+    out: &mut Output,
+    key: &Key,
+    p: &super::Parsed,
+    form: Format,
+    which: Which,
+) -> Result<(), Fail> {
     let public = p.flag("pubout") || matches!(key, Key::Public(_));
     match key {
         Key::Private(k) if !public => {
-            let (label, der) = if p.flag("traditional") {
+            let pkcs1 = p.flag("traditional") || (which == Which::Pkey && form == Format::Der);
+            let (label, der) = if pkcs1 {
                 (pem::RSA_PRIVATE_KEY, k.to_pkcs1_der()?)
             } else {
                 (pem::PRIVATE_KEY, k.to_pkcs8_der()?)

@@ -166,6 +166,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             let key = key.as_ref().ok_or_else(|| {
                 Fail::Usage("-x509 with -in needs -key, the request's private key".into())
             })?;
+            note(format_args!(
+                "Warning: No -copy_extensions given; ignoring any extensions in the request"
+            ));
             let exts = x509_extensions(&p, conf.as_ref())?;
             let serial = serial::to_serial_number(&serial::random()?)?;
             let days = p.days("days", 30)?;

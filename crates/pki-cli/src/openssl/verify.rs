@@ -52,9 +52,9 @@ impl VerifyError {
             18 => "self-signed certificate",
             19 => "self-signed certificate in certificate chain",
             20 => "unable to get local issuer certificate",
-            24 => "invalid CA certificate",
+            79 => "invalid CA certificate",
             25 => "path length constraint exceeded",
-            26 => "unsupported certificate purpose",
+            26 => "unsuitable certificate purpose",
             34 => "unhandled critical extension",
             62 => "hostname mismatch",
             64 => "IP address mismatch",
@@ -130,7 +130,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             .and_then(|(bytes, path)| Ok(cert::decode(&bytes).map_err(|e| e.in_file(&path))?))
         {
             Ok(c) => c,
-            Err(Fail::Error(m) | Fail::Usage(m)) => {
+            Err(Fail::Error(m) | Fail::Usage(m) | Fail::Plain(m)) => {
                 note(format_args!(
                     "verify: {m}\nUnable to load certificate file {label}"
                 ));
@@ -204,7 +204,7 @@ fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<(), Failure> {
             return fail(34, i);
         }
         if i > 0 && !is_ca(c) {
-            return fail(24, i);
+            return fail(79, i);
         }
         if let Some(purpose) = p.purpose
             && !purpose_ok(c, purpose, i > 0)

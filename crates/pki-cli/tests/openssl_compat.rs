@@ -1,0 +1,742 @@
+//! `pki openssl` against the real openssl on the same inputs: the same stdout, stderr and exit
+//! status, byte for byte where the output is deterministic (RSA PKCS#1 v1.5 signatures are),
+//! and with serials, dates, key identifiers and signatures left out where it is not.
+//!
+//! The inputs are the throw-away keys, CSRs and certificates OpenSSL 3.0.19 made from the seed
+//! script (../shared/reference/openssl-3.0.19), plus certificates made here by the real
+//! openssl from them.
+
+mod util;
+
+use std::{fs, os::unix::fs::PermissionsExt};
+
+use util::{Run, TestDir, openssl, pki, reference};
+
+/// A folder with the reference keys, CSRs, certificates and openssl.conf.
+fn setup(tag: &str) -> TestDir {
+    let d = TestDir::new(tag);
+    for f in [
+        "ca.crt",
+        "ca.key",
+        "client.crt",
+        "client.csr",
+        "client.key",
+        "peer.crt",
+        "peer.csr",
+        "peer.key",
+        "openssl.conf",
+    ] {
+        fs::copy(reference().join(f), d.join(f)).expect("copy reference file");
+    }
+    d
+}
+
+fn ours(d: &TestDir, args: &[&str]) -> Run {
+    let mut all = vec!["openssl"];
+    all.extend_from_slice(args);
+    pki(d, &all, &[])
+}
+
+/// Asserts the same stdout, stderr and exit status, with `norm` applied to both outputs.
+#[track_caller]
+fn same_with(d: &TestDir, args: &[&str], norm: fn(&str) -> String) {
+    let theirs = openssl(d, args);
+    let mine = ours(d, args);
+    let line = args.join(" ");
+    assert_eq!(
+        mine.code(),
+        theirs.code(),
+        "exit status of {line}\n--- ours\n{}{}",
+        mine.stdout(),
+        mine.stderr()
+    );
+    assert_eq!(
+        norm(&mine.stdout()),
+        norm(&theirs.stdout()),
+        "stdout of {line}"
+    );
+    assert_eq!(
+        norm(&mine.stderr()),
+        norm(&theirs.stderr()),
+        "stderr of {line}"
+    );
+}
+
+#[track_caller]
+fn same(d: &TestDir, args: &[&str]) {
+    same_with(d, args, str::to_owned);
+}
+
+/// Drops what differs between two certificates made from the same inputs: serial, dates,
+/// key identifiers, signature, and the PEM (which holds all of them).
+fn cert_text(s: &str) -> String {
+    let mut out = Vec::new();
+    let mut skip = 0;
+    let mut in_pem = false;
+    for line in s.lines() {
+        if line.starts_with("-----BEGIN") {
+            in_pem = true;
+        }
+        if in_pem {
+            if line.starts_with("-----END") {
+                in_pem = false;
+            }
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if line.contains("Serial Number:") || line.contains("Key Identifier:") {
+            skip = usize::from(line.trim_end().ends_with(':'));
+            continue;
+        }
+        if line.contains("Signature Value:") {
+            skip = usize::MAX;
+            continue;
+        }
+        if line.contains("Not Before:") || line.contains("Not After :") {
+            continue;
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+#[test]
+fn x509_prints_like_openssl() {
+    let d = setup("x509-print");
+    for args in [
+        &["x509", "-in", "ca.crt", "-noout", "-text"][..],
+        &["x509", "-in", "client.crt", "-noout", "-text"],
+        &["x509", "-in", "peer.crt", "-text"],
+        &["x509", "-in", "client.crt"],
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-noout",
+            "-subject",
+            "-issuer",
+            "-serial",
+            "-dates",
+            "-fingerprint",
+            "-modulus",
+        ],
+        &[
+            "x509",
+            "-noout",
+            "-enddate",
+            "-in",
+            "client.crt",
+            "-startdate",
+            "-fingerprint",
+            "-sha256",
+        ],
+        &["x509", "-in", "ca.crt", "-noout", "-pubkey"],
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-noout",
+            "-ext",
+            "subjectAltName,keyUsage,basicConstraints",
+        ],
+        &[
+            "x509",
+            "-in",
+            "ca.crt",
+            "-noout",
+            "-ext",
+            "basicConstraints,subjectKeyIdentifier,authorityKeyIdentifier",
+        ],
+        &["x509", "-in", "ca.crt", "-noout", "-ext", "subjectAltName"],
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-noout",
+            "-checkhost",
+            "etcd02",
+            "-checkip",
+            "192.168.31.19",
+        ],
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-noout",
+            "-checkhost",
+            "etcd04",
+            "-checkip",
+            "10.0.0.1",
+        ],
+        &["x509", "-in", "ca.crt", "-checkhost", "etcd-ca"],
+        &["x509", "-in", "ca.crt", "-checkend", "0"],
+        &["x509", "-in", "ca.crt", "-noout", "-checkend", "999999999"],
+        &["x509", "--in=ca.crt", "--noout", "-subject"],
+    ] {
+        same(&d, args);
+    }
+}
+
+#[test]
+fn x509_converts_der_like_openssl() {
+    let d = setup("x509-der");
+    let theirs = openssl(&d, &["x509", "-in", "ca.crt", "-outform", "DER"]).ok();
+    let mine = ours(&d, &["x509", "-in", "ca.crt", "-outform", "DER"]).ok();
+    assert_eq!(mine.out.stdout, theirs.out.stdout);
+    fs::write(d.join("ca.der"), &theirs.out.stdout).expect("write");
+    same(&d, &["x509", "-inform", "DER", "-in", "ca.der"]);
+    same(
+        &d,
+        &[
+            "x509", "-inform", "der", "-in", "ca.der", "-noout", "-subject",
+        ],
+    );
+    // -out writes the same file, replacing one that exists, as openssl does.
+    fs::write(d.join("out.pem"), "old").expect("write");
+    ours(&d, &["x509", "-in", "ca.der", "-out", "out.pem"]).ok();
+    assert_eq!(
+        fs::read(d.join("out.pem")).expect("read"),
+        fs::read(d.join("ca.crt")).expect("read")
+    );
+}
+
+#[test]
+fn x509_req_signs_like_openssl() {
+    let d = setup("x509-sign");
+    fs::write(d.join("notca.cnf"), "basicConstraints = CA:FALSE\n").expect("write");
+    for args in [
+        &[
+            "x509",
+            "-req",
+            "-sha256",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-days",
+            "3650",
+            "-extensions",
+            "v3_req",
+            "-extfile",
+            "openssl.conf",
+            "-text",
+        ][..],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "peer.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-copy_extensions",
+            "copy",
+            "-extfile",
+            "notca.cnf",
+            "-text",
+            "-noout",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-copy_extensions",
+            "copyall",
+            "-set_serial",
+            "0x1F",
+            "-noout",
+            "-serial",
+            "-subject",
+            "-issuer",
+        ],
+    ] {
+        same_with(&d, args, cert_text);
+    }
+}
+
+#[test]
+fn x509_serial_files_behave_like_openssl() {
+    let d = setup("x509-serial");
+    let sign = |extra: &[&str]| {
+        let mut args = vec![
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-extfile",
+            "openssl.conf",
+            "-extensions",
+            "v3_req",
+            "-noout",
+            "-serial",
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    for tool in ["ours", "theirs"] {
+        let srl = format!("{tool}.srl");
+        fs::write(d.join(&srl), "0F\n").expect("write");
+        let args = sign(&["-CAserial", &srl]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = if tool == "ours" {
+            ours(&d, &args)
+        } else {
+            openssl(&d, &args)
+        };
+        assert_eq!(run.ok().stdout(), "serial=10\n", "{tool}");
+        assert_eq!(fs::read_to_string(d.join(&srl)).expect("srl"), "10\n");
+    }
+    // A missing serial file without -CAcreateserial is an error, with -CAcreateserial it is
+    // created (CA name with .srl) holding the serial issued.
+    let args = sign(&["-CAserial", "missing.srl"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(ours(&d, &args).code(), openssl(&d, &args).code());
+    assert_eq!(ours(&d, &args).code(), Some(1));
+    let args = sign(&["-CAcreateserial"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = ours(&d, &args).ok().stdout();
+    let srl = fs::read_to_string(d.join("ca.srl")).expect("ca.srl created");
+    assert_eq!(first, format!("serial={srl}"));
+    let second = openssl(&d, &args).ok().stdout();
+    let srl2 = fs::read_to_string(d.join("ca.srl")).expect("ca.srl");
+    assert_eq!(
+        second,
+        format!("serial={srl2}"),
+        "openssl continues our file"
+    );
+    assert_ne!(srl, srl2);
+}
+
+#[test]
+fn req_matches_openssl_byte_for_byte() {
+    let d = setup("req");
+    for args in [
+        &[
+            "req",
+            "-new",
+            "-key",
+            "client.key",
+            "-subj",
+            "/CN=etcd-client",
+            "-config",
+            "openssl.conf",
+        ][..],
+        &[
+            "req",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/C=CN/O=Example/CN=a",
+        ],
+        &[
+            "req",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=a",
+            "-addext",
+            "subjectAltName=DNS:x,IP:1.2.3.4",
+            "-addext",
+            "keyUsage=critical,digitalSignature",
+            "-sha256",
+        ],
+        &[
+            "req",
+            "-new",
+            "-key",
+            "peer.key",
+            "-subj",
+            "/CN=etcd-peer",
+            "-config",
+            "openssl.conf",
+            "-reqexts",
+            "v3_req",
+            "-text",
+            "-noout",
+        ],
+        &[
+            "req",
+            "-in",
+            "client.csr",
+            "-noout",
+            "-text",
+            "-subject",
+            "-pubkey",
+            "-verify",
+        ],
+        &["req", "-in", "peer.csr", "-subject"],
+        &[
+            "req", "-new", "-key", "ca.key", "-subj", "/CN=a", "-text", "-pubkey",
+        ],
+    ] {
+        same(&d, args);
+    }
+}
+
+#[test]
+fn req_x509_matches_openssl() {
+    let d = setup("req-x509");
+    for args in [
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-nodes",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=etcd-ca",
+            "-days",
+            "3650",
+            "-text",
+        ][..],
+        &[
+            "req",
+            "-x509",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=x",
+            "-config",
+            "openssl.conf",
+            "-extensions",
+            "v3_req",
+            "-text",
+            "-noout",
+        ],
+        &[
+            "req",
+            "-x509",
+            "-in",
+            "client.csr",
+            "-key",
+            "client.key",
+            "-days",
+            "5",
+            "-text",
+            "-subject",
+        ],
+    ] {
+        same_with(&d, args, cert_text);
+    }
+}
+
+#[test]
+fn keys_print_and_convert_like_openssl() {
+    let d = setup("keys");
+    for args in [
+        &["rsa", "-in", "ca.key"][..],
+        &["rsa", "-in", "ca.key", "-traditional"],
+        &["rsa", "-in", "ca.key", "-pubout"],
+        &["rsa", "-in", "ca.key", "-noout", "-check", "-modulus"],
+        &[
+            "rsa",
+            "-in",
+            "ca.key",
+            "-text",
+            "-modulus",
+            "-check",
+            "-traditional",
+        ],
+        &["rsa", "-in", "client.key", "-pubout", "-text", "-noout"],
+        &["pkey", "-in", "ca.key"],
+        &["pkey", "-in", "ca.key", "-traditional"],
+        &["pkey", "-in", "ca.key", "-pubout"],
+        &["pkey", "-in", "ca.key", "-check", "-noout"],
+        &["pkey", "-in", "peer.key", "-text", "-check", "-pubout"],
+        &["pkey", "-in", "peer.key", "-text", "-noout"],
+        &["pkey", "-in", "ca.key", "-outform", "DER"],
+        &["rsa", "-in", "ca.key", "-outform", "DER"],
+        &["rsa", "-in", "ca.key", "-outform", "DER", "-traditional"],
+        &["pkey", "-in", "ca.key", "-outform", "DER", "-pubout"],
+    ] {
+        same(&d, args);
+    }
+    let public = openssl(&d, &["pkey", "-in", "ca.key", "-pubout"]).ok();
+    fs::write(d.join("ca.pub"), public.out.stdout).expect("write");
+    for args in [
+        &["pkey", "-pubin", "-in", "ca.pub", "-text"][..],
+        &[
+            "rsa", "-pubin", "-in", "ca.pub", "-noout", "-text", "-modulus",
+        ],
+        &["rsa", "-pubin", "-in", "ca.pub", "-check"],
+    ] {
+        same_with(&d, args, |s| {
+            // openssl adds its error stack to -check of a public key.
+            s.lines().take(1).collect::<Vec<_>>().join("\n")
+        });
+    }
+    // The PKCS#1 form reads back as the same key.
+    let trad = ours(
+        &d,
+        &["rsa", "-in", "ca.key", "-traditional", "-out", "trad.key"],
+    )
+    .ok();
+    assert_eq!(trad.stderr(), "writing RSA key\n");
+    assert_eq!(
+        fs::metadata(d.join("trad.key"))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    same(&d, &["pkey", "-in", "trad.key"]);
+}
+
+#[test]
+fn new_keys_have_openssl_s_form() {
+    let d = setup("genrsa");
+    ours(&d, &["genrsa", "-out", "a.key", "2048"]).ok();
+    ours(&d, &["genrsa", "-out", "b.key"]).ok();
+    ours(
+        &d,
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:3072",
+            "-out",
+            "c.key",
+        ],
+    )
+    .ok();
+    openssl(&d, &["genrsa", "-out", "o.key", "2048"]).ok();
+    let first_line = |f: &str| {
+        fs::read_to_string(d.join(f))
+            .expect("key")
+            .lines()
+            .next()
+            .map(str::to_owned)
+    };
+    for (f, bits) in [("a.key", 2048), ("b.key", 2048), ("c.key", 3072)] {
+        assert_eq!(first_line(f), first_line("o.key"), "{f}: PEM label");
+        let mode = fs::metadata(d.join(f)).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f}: mode");
+        let check = openssl(&d, &["rsa", "-in", f, "-check", "-noout"]).ok();
+        assert_eq!(check.stdout(), "RSA key ok\n");
+        let text = openssl(&d, &["pkey", "-in", f, "-noout", "-text"])
+            .ok()
+            .stdout();
+        assert!(
+            text.starts_with(&format!("Private-Key: ({bits} bit, 2 primes)\n")),
+            "{text}"
+        );
+        same(&d, &["rsa", "-in", f, "-noout", "-text"]);
+    }
+    // Without -out the key goes to stdout, as openssl's.
+    let key = ours(&d, &["genrsa"]).ok().stdout();
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{key}");
+}
+
+#[test]
+fn verify_reports_like_openssl() {
+    let d = setup("verify");
+    let w = |f: &str, s: &str| fs::write(d.join(f), s).expect("write");
+    w("client-only.cnf", "extendedKeyUsage = clientAuth\n");
+    w("notca.cnf", "basicConstraints = CA:FALSE\n");
+    let o = |args: &[&str]| {
+        openssl(&d, args).ok();
+    };
+    o(&[
+        "x509",
+        "-req",
+        "-in",
+        "peer.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-extfile",
+        "client-only.cnf",
+        "-out",
+        "client-only.crt",
+    ]);
+    o(&[
+        "req",
+        "-new",
+        "-key",
+        "peer.key",
+        "-subj",
+        "/CN=not-a-ca",
+        "-out",
+        "notca.csr",
+    ]);
+    o(&[
+        "x509",
+        "-req",
+        "-in",
+        "notca.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-extfile",
+        "notca.cnf",
+        "-out",
+        "notca.crt",
+    ]);
+    o(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "notca.crt",
+        "-CAkey",
+        "peer.key",
+        "-extfile",
+        "notca.cnf",
+        "-out",
+        "under-notca.crt",
+    ]);
+    o(&[
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "client.key",
+        "-subj",
+        "/CN=self",
+        "-out",
+        "self.crt",
+    ]);
+    // A certificate whose signature no longer verifies.
+    let der = openssl(&d, &["x509", "-in", "client.crt", "-outform", "DER"])
+        .ok()
+        .out
+        .stdout;
+    let mut bad = der.clone();
+    let n = bad.len() - 5;
+    bad[n] ^= 1;
+    fs::write(d.join("bad.der"), bad).expect("write");
+    o(&[
+        "x509", "-inform", "DER", "-in", "bad.der", "-out", "bad.crt",
+    ]);
+    let bundle = [
+        fs::read_to_string(d.join("ca.crt")).expect("ca"),
+        fs::read_to_string(d.join("notca.crt")).expect("notca"),
+    ]
+    .concat();
+    w("bundle.pem", &bundle);
+
+    for args in [
+        &["verify", "-CAfile", "ca.crt", "client.crt", "peer.crt"][..],
+        &["verify", "-CAfile", "client.crt", "peer.crt"],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-purpose",
+            "sslserver",
+            "-verify_hostname",
+            "etcd02",
+            "-verify_ip",
+            "192.168.31.18",
+            "client.crt",
+        ],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-verify_hostname",
+            "nope",
+            "client.crt",
+        ],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-verify_ip",
+            "10.1.2.3",
+            "client.crt",
+        ],
+        &["verify", "-CAfile", "ca.crt", "ca.crt"],
+        &["verify", "-CAfile", "ca.crt", "self.crt"],
+        &["verify", "-CAfile", "self.crt", "self.crt"],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-purpose",
+            "sslserver",
+            "client-only.crt",
+        ],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-purpose",
+            "sslclient",
+            "client-only.crt",
+        ],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-purpose",
+            "sslclient",
+            "ca.crt",
+        ],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-untrusted",
+            "notca.crt",
+            "under-notca.crt",
+        ],
+        &["verify", "-CAfile", "bundle.pem", "under-notca.crt"],
+        &["verify", "-CAfile", "ca.crt", "under-notca.crt"],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "client.crt",
+            "self.crt",
+            "peer.crt",
+        ],
+    ] {
+        same(&d, args);
+    }
+    // openssl adds its error stack after the three lines both print.
+    same_with(&d, &["verify", "-CAfile", "ca.crt", "bad.crt"], |s| {
+        s.lines().take(3).collect::<Vec<_>>().join("\n")
+    });
+}
+
+#[test]
+fn help_and_version_answer_like_openssl() {
+    let d = setup("help");
+    for cmd in ["genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey"] {
+        let theirs = openssl(&d, &[cmd, "-help"]);
+        let mine = ours(&d, &[cmd, "-help"]);
+        assert_eq!(mine.code(), theirs.code(), "{cmd} -help");
+        assert_eq!(mine.code(), Some(0));
+        let first = |r: &Run| r.stderr().lines().next().map(str::to_owned);
+        assert_eq!(first(&mine), first(&theirs), "{cmd} -help");
+        assert!(mine.stdout().is_empty());
+    }
+    let theirs = openssl(&d, &["version"]).ok().stdout();
+    let mine = ours(&d, &["version"]).ok().stdout();
+    assert_eq!(mine.split(' ').next(), theirs.split(' ').next());
+    assert!(mine.starts_with("OpenSSL 3"), "{mine}");
+}
