@@ -1,7 +1,11 @@
 //! Project automation: `cargo xtask <command>`.
 //!
+//! - `e2e`: the certificates of `pki init` secure a real etcd (one member, then three), checked
+//!   with etcdctl; see [`e2e`].
 //! - `bench [--runs N]`: `pki init` against the seed's `bash pki.sh` with the real openssl, in
 //!   the same run, reported as ratios (docs/benchmarks.md).
+
+mod e2e;
 
 use std::{
     env,
@@ -14,7 +18,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(&args[1..]),
-        _ => Err("usage: cargo xtask bench [--runs N]".to_owned()),
+        Some("e2e") => e2e::e2e(&args[1..]),
+        _ => Err("usage: cargo xtask bench [--runs N] | cargo xtask e2e".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

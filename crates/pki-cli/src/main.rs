@@ -4,6 +4,7 @@
 //! result and maps it to an exit status: 0 success (a skipped step is success), 1 findings,
 //! 2 error. Errors are printed once, as `pki: <message>: <cause>...`, on stderr.
 
+mod etcd;
 mod init;
 mod openssl;
 
@@ -25,6 +26,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Init(init::Args),
+    Etcd(etcd::Args),
     /// Act as OpenSSL 3 for the commands certificate scripts use (also when started as `openssl`).
     Openssl(openssl::Args),
 }
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init(args) => init::run(args),
+        Command::Etcd(args) => etcd::run(args),
         Command::Openssl(args) => openssl::run(args),
     };
     match result {

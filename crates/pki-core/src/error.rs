@@ -4,7 +4,11 @@
 //! leaves wrapped causes to [`std::error::Error::source`], so a caller can print the chain
 //! `a: b: c` without repeating itself.
 
-use std::{fmt, io, path::PathBuf};
+use std::{
+    fmt, io,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 use der::oid::ObjectIdentifier;
 
@@ -106,6 +110,24 @@ pub enum Error {
     Serial { reason: &'static str },
     /// A node given to `pki init` is malformed.
     Node { spec: String, reason: &'static str },
+    /// A node name that the set (its openssl.conf) does not have.
+    UnknownNode {
+        name: String,
+        conf: PathBuf,
+        known: Vec<String>,
+    },
+    /// An openssl.conf whose subjectAltName is not a node list as `pki init` writes it.
+    NodeList { reason: &'static str },
+    /// A certificate whose subjectAltName lacks a node's name or address.
+    NodeNotInCert { node: String, address: IpAddr },
+    /// Two listeners of an etcd configuration on one address and port.
+    PortClash {
+        endpoint: SocketAddr,
+        first: String,
+        second: String,
+    },
+    /// A path that is not UTF-8, where text is written.
+    NotUtf8Path { path: PathBuf },
     /// An existing file that `pki init --strict` would skip no longer fits the plan.
     Stale {
         mismatch: Box<crate::init::Mismatch>,
@@ -162,6 +184,28 @@ impl fmt::Display for Error {
             Error::SerialFile { reason } => write!(f, "bad serial file: {reason}"),
             Error::Serial { reason } => write!(f, "bad serial number: {reason}"),
             Error::Node { spec, reason } => write!(f, "bad node {spec:?}: {reason}"),
+            Error::UnknownNode { name, conf, known } => write!(
+                f,
+                "unknown node {name:?}: {} lists {}",
+                conf.display(),
+                known.join(", ")
+            ),
+            Error::NodeList { reason } => {
+                write!(f, "not a node list as pki init writes it: {reason}")
+            }
+            Error::NodeNotInCert { node, address } => write!(
+                f,
+                "the subjectAltName does not name node {node} ({address}): \
+                 openssl.conf was changed after the certificate was made"
+            ),
+            Error::PortClash {
+                endpoint,
+                first,
+                second,
+            } => write!(f, "{endpoint} is both {first} and {second}"),
+            Error::NotUtf8Path { path } => {
+                write!(f, "the path {} is not UTF-8", path.display())
+            }
             Error::Stale { mismatch } => write!(f, "{mismatch}"),
         }
     }

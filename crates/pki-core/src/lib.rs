@@ -6,6 +6,7 @@ pub mod cert;
 pub mod conf;
 pub mod csr;
 pub mod error;
+pub mod etcd;
 pub mod ext;
 pub mod files;
 pub mod init;

@@ -1,0 +1,119 @@
+//! `pki etcd config`: etcd's configuration for one member of a set made by `pki init`.
+
+use std::{net::IpAddr, path::PathBuf, process::ExitCode};
+
+use pki_core::{
+    Result,
+    etcd::{CLUSTER_TOKEN, Config, Set},
+};
+
+/// Work with etcd.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    Config(ConfigArgs),
+}
+
+/// Print the etcd.yaml (`etcd --config-file`) of one node of the set `pki init` made, in the
+/// form of the seed's: client.crt serves clients and must be presented by them, peer.crt
+/// secures traffic between members.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// The node (a name in the set's openssl.conf).
+    node: String,
+    /// The folder of the set (openssl.conf, ca.crt, client.crt, peer.crt).
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    /// The folder etcd reads the certificates and keys from. Default: --dir as given.
+    #[arg(long, value_name = "DIR")]
+    cert_dir: Option<PathBuf>,
+    /// etcd's data folder. Default: data/etcd/NODE.etcd.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Client port, for every node or, as NAME=PORT, for one (repeatable). Default: 2379.
+    #[arg(long, value_name = "[NAME=]PORT", value_parser = port)]
+    client_port: Vec<(Option<String>, u16)>,
+    /// Peer port, for every node or, as NAME=PORT, for one (repeatable). Default: 2380.
+    #[arg(long, value_name = "[NAME=]PORT", value_parser = port)]
+    peer_port: Vec<(Option<String>, u16)>,
+    /// Address the client port listens on (repeatable). Default: the node's and 127.0.0.1.
+    #[arg(long, value_name = "IP")]
+    listen_client: Vec<IpAddr>,
+    /// Address the peer port listens on (repeatable). Default: the node's.
+    #[arg(long, value_name = "IP")]
+    listen_peer: Vec<IpAddr>,
+    /// List every node of the set in initial-cluster (default: only NODE, as the seed does).
+    #[arg(long)]
+    cluster: bool,
+    /// initial-cluster-token.
+    #[arg(long, default_value = CLUSTER_TOKEN)]
+    cluster_token: String,
+    /// Members must present a certificate from the CA to each other (peer client-cert-auth).
+    #[arg(long)]
+    peer_client_cert_auth: bool,
+}
+
+/// Parses `PORT` or `NAME=PORT`.
+fn port(s: &str) -> std::result::Result<(Option<String>, u16), String> {
+    let (name, p) = match s.split_once('=') {
+        Some((n, p)) => (Some(n.to_owned()), p),
+        None => (None, s),
+    };
+    match p.parse::<u16>() {
+        Ok(p) if p > 0 => Ok((name, p)),
+        _ => Err(format!("{p:?} is not a port (1 to 65535)")),
+    }
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::Config(a) => config(a),
+    }
+}
+
+fn config(a: ConfigArgs) -> Result<ExitCode> {
+    let set = Set::read(&a.dir)?;
+    let mut c = Config::new(&set, &a.node)?;
+    c.cluster = a.cluster;
+    c.cluster_token = a.cluster_token;
+    c.peer_client_cert_auth = a.peer_client_cert_auth;
+    if let Some(d) = a.data_dir {
+        c.data_dir = d;
+    }
+    if let Some(d) = a.cert_dir {
+        c.cert_dir = d;
+    }
+    if !a.listen_client.is_empty() {
+        c.listen_client = a.listen_client;
+    }
+    if !a.listen_peer.is_empty() {
+        c.listen_peer = a.listen_peer;
+    }
+    // Ports for every node first, then per-node ones, whatever their order on the line.
+    for (ports, peer) in [(&a.client_port, false), (&a.peer_port, true)] {
+        let mut sorted: Vec<_> = ports.iter().collect();
+        sorted.sort_by_key(|(name, _)| name.is_some());
+        for (name, port) in sorted {
+            let which: Vec<usize> = match name {
+                Some(n) => vec![set.position(n)?],
+                None => (0..c.members.len()).collect(),
+            };
+            for i in which {
+                let m = &mut c.members[i];
+                *(if peer {
+                    &mut m.peer_port
+                } else {
+                    &mut m.client_port
+                }) = *port;
+            }
+        }
+    }
+    let yaml = c.to_yaml()?;
+    crate::out(format_args!("{}", yaml.trim_end_matches('\n')));
+    Ok(ExitCode::SUCCESS)
+}

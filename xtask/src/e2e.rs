@@ -1,0 +1,712 @@
+//! `cargo xtask e2e`: the certificates of `pki init` secure a real etcd, on loopback only.
+//!
+//! 1. One member (etcd01 at 127.0.0.1) started with `etcd --config-file` on the output of
+//!    `pki etcd config`: etcdctl with `--cacert/--cert/--key` puts and gets `db_host`, and a
+//!    `watch db_ --prefix` sees a later `put db_port`. The same server refuses a client without
+//!    a certificate, a client certificate from another CA (another `pki init`), plain http, and
+//!    a certificate that lacks clientAuth (`without-client-auth`, in the tests crate); each
+//!    refusal must also appear, with its TLS reason, in etcd's log.
+//! 2. Three members on 127.0.0.1 (one port pair each) with peer TLS on peer.crt and peer
+//!    client-cert-auth: they form a cluster, all agree on one leader, and a key written
+//!    through member 1 is read from members 2 and 3.
+//!
+//! Every etcd is stopped one at a time (SIGTERM, then SIGKILL after [`STOP_WAIT`]), every wait
+//! is bounded, the temporary folder is removed, and a failure prints the tail of each etcd log.
+//! etcd and etcdctl come from the system (`.ci/run` installs Debian's etcd-server and
+//! etcd-client); this command installs nothing.
+
+use std::{
+    env,
+    fs::{self, File},
+    io::{BufRead, BufReader, Read},
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    sync::mpsc,
+    thread,
+    time::{Duration, Instant},
+};
+
+use crate::root;
+
+/// How long an etcd may take to serve after it starts (a cluster also elects its leader).
+const START_WAIT: Duration = Duration::from_secs(60);
+/// How long an etcd may take to exit after SIGTERM.
+const STOP_WAIT: Duration = Duration::from_secs(20);
+/// The longest any etcdctl or pki call may run.
+const CALL_WAIT: Duration = Duration::from_secs(30);
+/// How long a refusal may take to reach etcd's log, and a replicated key a member.
+const SETTLE_WAIT: Duration = Duration::from_secs(10);
+
+type Res<T = ()> = Result<T, String>;
+
+pub fn e2e(args: &[String]) -> Res {
+    if !args.is_empty() {
+        return Err("usage: cargo xtask e2e".into());
+    }
+    for (tool, arg, package) in [
+        ("etcd", "--version", "etcd-server"),
+        ("etcdctl", "version", "etcd-client"),
+    ] {
+        match Command::new(tool).arg(arg).output() {
+            Ok(o) if o.status.success() => {
+                let v = String::from_utf8_lossy(&o.stdout);
+                println!("{}", v.lines().next().unwrap_or(tool));
+            }
+            _ => {
+                return Err(format!(
+                    "{tool} is needed and cannot be run: install it (Debian: apt-get install {package}; .ci/run does)"
+                ));
+            }
+        }
+    }
+    crate::run(Command::new("cargo").current_dir(root()).args([
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "pki-cli",
+        "-p",
+        "pki-tests",
+        "--bin",
+        "pki",
+        "--bin",
+        "without-client-auth",
+    ]))?;
+    let mut work = Work::new()?;
+    let result = single(&mut work).and_then(|()| cluster(&mut work));
+    work.finish(result)
+}
+
+/// The temporary folder and the etcd processes running in it.
+struct Work {
+    root: PathBuf,
+    etcds: Vec<Etcd>,
+}
+
+struct Etcd {
+    name: String,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl Work {
+    fn new() -> Res<Work> {
+        let root = env::temp_dir().join(format!("pki-e2e-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+        Ok(Work {
+            root,
+            etcds: Vec::new(),
+        })
+    }
+
+    /// On failure, the tail of every etcd log; then every etcd stopped and the folder removed.
+    fn finish(mut self, result: Res) -> Res {
+        if result.is_err() {
+            for e in &self.etcds {
+                eprintln!("--- last lines of {} ({})", e.log.display(), e.name);
+                eprintln!("{}", tail(&e.log, 40));
+            }
+        }
+        let stopped = self.stop_all();
+        let _ = fs::remove_dir_all(&self.root);
+        result.and(stopped)
+    }
+
+    fn stop_all(&mut self) -> Res {
+        let mut first_err = Ok(());
+        for e in &mut self.etcds {
+            if let Err(err) = e.stop() {
+                eprintln!("xtask: {err}");
+                first_err = first_err.and(Err(err));
+            }
+        }
+        first_err
+    }
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let _ = self.stop_all();
+    }
+}
+
+impl Etcd {
+    /// Starts `etcd --config-file CONFIG` in `root`, its output in `LOG`.
+    fn start(work: &mut Work, name: &str, config: &Path) -> Res<usize> {
+        let log = config.with_extension("log");
+        let out =
+            File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
+        let mut cmd = tool("etcd");
+        cmd.arg("--config-file")
+            .arg(config)
+            .current_dir(&work.root)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+        work.etcds.push(Etcd {
+            name: name.to_owned(),
+            child: Some(child),
+            log,
+        });
+        Ok(work.etcds.len() - 1)
+    }
+
+    /// SIGTERM, a bounded wait, then SIGKILL.
+    fn stop(&mut self) -> Res {
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
+        if child.try_wait().ok().flatten().is_some() {
+            return Ok(());
+        }
+        let term = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        if !term.is_ok_and(|s| s.success()) {
+            let _ = child.kill();
+        }
+        let t = Instant::now();
+        while t.elapsed() < STOP_WAIT {
+            if child.try_wait().ok().flatten().is_some() {
+                println!("stopped {} in {:.1}s", self.name, t.elapsed().as_secs_f64());
+                return Ok(());
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(format!(
+            "{} did not exit within {}s of SIGTERM and was killed",
+            self.name,
+            STOP_WAIT.as_secs()
+        ))
+    }
+
+    /// Fails when the process has exited.
+    fn check_running(&mut self) -> Res {
+        let Some(child) = self.child.as_mut() else {
+            return Err(format!("{} was stopped", self.name));
+        };
+        match child.try_wait() {
+            Ok(None) => Ok(()),
+            Ok(Some(status)) => Err(format!("{} exited: {status}", self.name)),
+            Err(e) => Err(format!("cannot check on {}: {e}", self.name)),
+        }
+    }
+}
+
+fn read_lossy(path: &Path) -> String {
+    fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+fn tail(path: &Path, n: usize) -> String {
+    let text = fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_else(|e| format!("(cannot read: {e})"));
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// A command with a clean environment: PATH, etcdctl's v3 API, and the architecture switch
+/// that etcd 3.4 needs outside amd64 and ppc64le.
+fn tool(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.env_clear()
+        .env("PATH", env::var_os("PATH").unwrap_or_default())
+        .env("ETCDCTL_API", "3");
+    let goarch = match env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "powerpc64" => "ppc64le",
+        "x86" => "386",
+        other => other,
+    };
+    if !matches!(goarch, "amd64" | "ppc64le") {
+        c.env("ETCD_UNSUPPORTED_ARCH", goarch);
+    }
+    c
+}
+
+/// Where `cargo build --release` puts binaries: `$CARGO_TARGET_DIR/release` when set.
+fn release_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir).join("release"),
+        None => root().join("target/release"),
+    }
+}
+
+fn pki(work: &Work, args: &[&str]) -> Res<String> {
+    let bin = release_dir().join("pki");
+    let out = bounded(Command::new(bin).args(args).current_dir(&work.root))?;
+    if !out.status.success() {
+        return Err(format!(
+            "pki {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs a command to its end, killing it after [`CALL_WAIT`].
+fn bounded(cmd: &mut Command) -> Res<Output> {
+    let what = format!("{cmd:?}");
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    let read = |r: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = read(
+        child
+            .stdout
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let err = read(
+        child
+            .stderr
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().map_err(|e| format!("{what}: {e}"))? {
+            break s;
+        }
+        if t.elapsed() > CALL_WAIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{what} did not finish in {}s", CALL_WAIT.as_secs()));
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Ok(Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
+}
+
+/// The TLS material etcdctl presents: `None` for no client certificate.
+#[derive(Clone, Copy)]
+struct Tls<'a> {
+    ca: &'a Path,
+    cert: Option<(&'a Path, &'a Path)>,
+}
+
+fn etcdctl(endpoints: &str, tls: Option<Tls<'_>>, args: &[&str]) -> Res<Output> {
+    let mut c = tool("etcdctl");
+    c.args([
+        "--endpoints",
+        endpoints,
+        "--dial-timeout=3s",
+        "--command-timeout=5s",
+    ]);
+    if let Some(tls) = tls {
+        c.arg("--cacert").arg(tls.ca);
+        if let Some((cert, key)) = tls.cert {
+            c.arg("--cert").arg(cert).arg("--key").arg(key);
+        }
+    }
+    bounded(c.args(args))
+}
+
+/// Runs etcdctl and returns its stdout, failing on a non-zero status.
+fn etcdctl_ok(endpoints: &str, tls: Tls<'_>, args: &[&str]) -> Res<String> {
+    let out = etcdctl(endpoints, Some(tls), args)?;
+    if !out.status.success() {
+        return Err(format!(
+            "etcdctl {} on {endpoints} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn expect(what: &str, got: &str, want: &str) -> Res {
+    if got == want {
+        println!("ok: {what}");
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {want:?}, got {got:?}"))
+    }
+}
+
+/// `n` distinct free TCP ports on 127.0.0.1 (bound together, then released).
+fn free_ports(n: usize) -> Res<Vec<u16>> {
+    let listeners = (0..n)
+        .map(|_| TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind: {e}")))
+        .collect::<Res<Vec<_>>>()?;
+    listeners
+        .iter()
+        .map(|l| {
+            l.local_addr()
+                .map(|a| a.port())
+                .map_err(|e| format!("cannot get a free port: {e}"))
+        })
+        .collect()
+}
+
+/// Polls `check` until it succeeds or `limit` passes, failing early when an etcd exits.
+fn wait_for(work: &mut Work, what: &str, limit: Duration, mut check: impl FnMut() -> Res) -> Res {
+    let t = Instant::now();
+    loop {
+        let last = match check() {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        for e in &mut work.etcds {
+            e.check_running()?;
+        }
+        if t.elapsed() > limit {
+            return Err(format!(
+                "{what}: not done after {}s; last error: {last}",
+                limit.as_secs()
+            ));
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The first number after `"key":` in JSON text (etcdctl's `-w json`, whose ids are numbers).
+fn json_number(text: &str, key: &str) -> Option<u64> {
+    let at = text.find(&format!("\"{key}\":"))? + key.len() + 3;
+    let digits: String = text[at..]
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn single(work: &mut Work) -> Res {
+    println!("== one member with client certificate authentication");
+    // A set folder whose name YAML must quote: etcd has to read the quoted paths back.
+    let set = "set #1";
+    pki(work, &["init", set, "--node", "etcd01=127.0.0.1"])?;
+    pki(work, &["init", "other-ca", "--node", "etcd01=127.0.0.1"])?;
+    let set_dir = work.root.join(set);
+    let without = set_dir.join("without-client-auth.crt");
+    let helper = release_dir().join("without-client-auth");
+    let out = bounded(Command::new(&helper).arg(&set_dir).arg(&without))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+
+    let ports = free_ports(2)?;
+    let (client, peer) = (ports[0].to_string(), ports[1].to_string());
+    fs::create_dir_all(work.root.join("single")).map_err(|e| e.to_string())?;
+    let yaml = pki(
+        work,
+        &[
+            "etcd",
+            "config",
+            "etcd01",
+            "--dir",
+            set,
+            "--client-port",
+            &client,
+            "--peer-port",
+            &peer,
+            "--data-dir",
+            "single/etcd01 data",
+        ],
+    )?;
+    let config = work.root.join("single/etcd01.yaml");
+    fs::write(&config, &yaml).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+    let url = format!("https://127.0.0.1:{client}");
+    let i = Etcd::start(work, "etcd01", &config)?;
+
+    let (ca, crt, key) = (
+        set_dir.join("ca.crt"),
+        set_dir.join("client.crt"),
+        set_dir.join("client.key"),
+    );
+    let tls = Tls {
+        ca: &ca,
+        cert: Some((&crt, &key)),
+    };
+    wait_for(work, "etcd01 healthy", START_WAIT, || {
+        etcdctl_ok(&url, tls, &["endpoint", "health"]).map(drop)
+    })?;
+    expect(
+        "put db_host 127.0.0.1",
+        &etcdctl_ok(&url, tls, &["put", "db_host", "127.0.0.1"])?,
+        "OK\n",
+    )?;
+    expect(
+        "get db_host",
+        &etcdctl_ok(&url, tls, &["get", "db_host"])?,
+        "db_host\n127.0.0.1\n",
+    )?;
+    watch(&url, tls)?;
+
+    // Refusals, each with its reason in etcd's log.
+    let other = work.root.join("other-ca");
+    let (other_crt, other_key) = (other.join("client.crt"), other.join("client.key"));
+    let http = format!("http://127.0.0.1:{client}");
+    let cases: [(&str, &str, Option<Tls<'_>>, &str); 4] = [
+        (
+            "no client certificate",
+            &url,
+            Some(Tls {
+                ca: &ca,
+                cert: None,
+            }),
+            "client didn't provide a certificate",
+        ),
+        (
+            "a client certificate from another CA",
+            &url,
+            Some(Tls {
+                ca: &ca,
+                cert: Some((&other_crt, &other_key)),
+            }),
+            "certificate signed by unknown authority",
+        ),
+        (
+            "plain http",
+            &http,
+            None,
+            "first record does not look like a TLS handshake",
+        ),
+        (
+            "a client certificate without clientAuth",
+            &url,
+            Some(Tls {
+                ca: &ca,
+                cert: Some((&without, &key)),
+            }),
+            "incompatible key usage",
+        ),
+    ];
+    for (what, endpoint, tls, reason) in cases {
+        let log = work.etcds[i].log.clone();
+        let before = read_lossy(&log).matches(reason).count();
+        let out = etcdctl(endpoint, tls, &["get", "db_host"])?;
+        if out.status.success() {
+            return Err(format!(
+                "{what}: etcd answered: {}",
+                String::from_utf8_lossy(&out.stdout)
+            ));
+        }
+        wait_for(
+            work,
+            &format!("{what}: {reason:?} in etcd's log"),
+            SETTLE_WAIT,
+            || {
+                let after = read_lossy(&log).matches(reason).count();
+                (after > before)
+                    .then_some(())
+                    .ok_or_else(|| "not yet".to_owned())
+            },
+        )?;
+        println!("ok: refused {what} ({reason})");
+    }
+    work.etcds[i].stop()
+}
+
+/// `watch db_ --prefix` from the revision after the current one sees `put db_port 2379`.
+fn watch(url: &str, tls: Tls<'_>) -> Res {
+    let status = etcdctl_ok(url, tls, &["get", "db_host", "-w", "json"])?;
+    let rev = json_number(&status, "revision")
+        .ok_or_else(|| format!("no revision in etcdctl's answer: {status}"))?;
+    let mut c = tool("etcdctl");
+    c.args(["--endpoints", url, "--dial-timeout=3s"])
+        .arg("--cacert")
+        .arg(tls.ca);
+    if let Some((cert, key)) = tls.cert {
+        c.arg("--cert").arg(cert).arg("--key").arg(key);
+    }
+    let rev = (rev + 1).to_string();
+    c.args(["watch", "db_", "--prefix", "--rev", &rev])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = c.spawn().map_err(|e| format!("cannot run {c:?}: {e}"))?;
+    let (tx, rx) = mpsc::channel();
+    if let Some(out) = child.stdout.take() {
+        thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let result = (|| {
+        expect(
+            "put db_port 2379",
+            &etcdctl_ok(url, tls, &["put", "db_port", "2379"])?,
+            "OK\n",
+        )?;
+        let mut seen = Vec::new();
+        let t = Instant::now();
+        while seen.len() < 3 {
+            let left = SETTLE_WAIT.saturating_sub(t.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(line) => seen.push(line),
+                Err(_) => {
+                    return Err(format!(
+                        "watch db_ --prefix: no event in {}s (saw {seen:?})",
+                        SETTLE_WAIT.as_secs()
+                    ));
+                }
+            }
+        }
+        expect(
+            "watch db_ --prefix sees the put",
+            &seen.join(" "),
+            "PUT db_port 2379",
+        )
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+fn cluster(work: &mut Work) -> Res {
+    println!("== three members with peer TLS and peer client-cert-auth");
+    let set = "cluster-set";
+    let names = ["etcd01", "etcd02", "etcd03"];
+    let mut init = vec!["init", set];
+    let nodes: Vec<String> = names.iter().map(|n| format!("{n}=127.0.0.1")).collect();
+    for n in &nodes {
+        init.extend(["--node", n]);
+    }
+    pki(work, &init)?;
+    let set_dir = work.root.join(set);
+    let ports = free_ports(6)?;
+    let mut port_args: Vec<String> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        port_args.push(format!("--client-port={n}={}", ports[2 * i]));
+        port_args.push(format!("--peer-port={n}={}", ports[2 * i + 1]));
+    }
+    fs::create_dir_all(work.root.join("cluster")).map_err(|e| e.to_string())?;
+    let mut urls = Vec::new();
+    let mut first = work.etcds.len();
+    for (i, n) in names.iter().enumerate() {
+        let data = format!("cluster/{n}.etcd");
+        let mut args = vec![
+            "etcd",
+            "config",
+            n,
+            "--dir",
+            set,
+            "--cluster",
+            "--peer-client-cert-auth",
+            "--data-dir",
+            &data,
+        ];
+        args.extend(port_args.iter().map(String::as_str));
+        let yaml = pki(work, &args)?;
+        let config = work.root.join(format!("cluster/{n}.yaml"));
+        fs::write(&config, &yaml).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+        let url = format!("https://127.0.0.1:{}", ports[2 * i]);
+        let k = Etcd::start(work, n, &config)?;
+        if i == 0 {
+            first = k;
+        }
+        urls.push(url);
+    }
+    let (ca, crt, key) = (
+        set_dir.join("ca.crt"),
+        set_dir.join("client.crt"),
+        set_dir.join("client.key"),
+    );
+    let tls = Tls {
+        ca: &ca,
+        cert: Some((&crt, &key)),
+    };
+    let all = urls.join(",");
+    wait_for(work, "three members healthy", START_WAIT, || {
+        etcdctl_ok(&all, tls, &["endpoint", "health"]).map(drop)
+    })?;
+    let mut leader = 0;
+    wait_for(work, "one leader", START_WAIT, || {
+        leader = one_leader(&etcdctl_ok(
+            &all,
+            tls,
+            &["endpoint", "status", "-w", "json"],
+        )?)?;
+        Ok(())
+    })?;
+    println!("ok: the three members agree on one leader ({leader:x})");
+    let members = etcdctl_ok(&urls[0], tls, &["member", "list"])?;
+    expect(
+        "member list has three started members",
+        &members
+            .lines()
+            .filter(|l| l.contains(", started, "))
+            .count()
+            .to_string(),
+        "3",
+    )?;
+    expect(
+        "put through member 1",
+        &etcdctl_ok(
+            &urls[0],
+            tls,
+            &["put", "cluster_key", "written through etcd01"],
+        )?,
+        "OK\n",
+    )?;
+    for (n, url) in names.iter().zip(&urls).skip(1) {
+        // A serializable read answers from the member's own store: the key was replicated.
+        wait_for(work, &format!("cluster_key on {n}"), SETTLE_WAIT, || {
+            let got = etcdctl_ok(url, tls, &["get", "cluster_key", "--consistency=s"])?;
+            (got == "cluster_key\nwritten through etcd01\n")
+                .then_some(())
+                .ok_or(format!("got {got:?}"))
+        })?;
+        println!("ok: read cluster_key from {n}");
+    }
+    for e in &mut work.etcds[first..] {
+        e.stop()?;
+    }
+    Ok(())
+}
+
+/// Checks `endpoint status -w json` of every member: one leader id, the same for all, and it
+/// is the member id of exactly one of them.
+fn one_leader(status: &str) -> Res<u64> {
+    let parts: Vec<&str> = status.split("{\"Endpoint\":").skip(1).collect();
+    if parts.len() != 3 {
+        return Err(format!("expected the status of 3 members, got: {status}"));
+    }
+    let mut ids = Vec::new();
+    let mut leaders = Vec::new();
+    for p in &parts {
+        ids.push(json_number(p, "member_id").ok_or(format!("no member_id in {p}"))?);
+        leaders.push(json_number(p, "leader").ok_or(format!("no leader in {p}"))?);
+    }
+    let l = leaders[0];
+    if l == 0 || leaders.iter().any(|x| *x != l) {
+        return Err(format!("the members do not agree on a leader: {leaders:?}"));
+    }
+    if ids.iter().filter(|id| **id == l).count() != 1 {
+        return Err(format!("leader {l} is not one of the members {ids:?}"));
+    }
+    Ok(l)
+}
