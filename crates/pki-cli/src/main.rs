@@ -7,6 +7,7 @@
 mod etcd;
 mod init;
 mod openssl;
+mod show;
 
 use std::{
     io::{self, Write},
@@ -29,6 +30,7 @@ enum Command {
     Etcd(etcd::Args),
     /// Act as OpenSSL 3 for the commands certificate scripts use (also when started as `openssl`).
     Openssl(openssl::Args),
+    Show(show::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Etcd(args) => etcd::run(args),
         Command::Openssl(args) => openssl::run(args),
+        Command::Show(args) => show::run(args),
     };
     match result {
         Ok(code) => code,

@@ -58,6 +58,14 @@ pub enum Error {
     Exists { path: PathBuf },
     /// Something inside the file at `path` is wrong (the cause says what).
     InFile { path: PathBuf, source: Box<Error> },
+    /// The input has no PEM block and is not DER either (DER objects start with a SEQUENCE).
+    NotPemOrDer { first: u8 },
+    /// Something in the `index`th PEM block (from 1), labelled `label`, is wrong.
+    InBlock {
+        index: usize,
+        label: String,
+        source: Box<Error>,
+    },
     /// The input is not PEM, or its PEM armour is broken.
     Pem(pem_rfc7468::Error),
     /// A PEM block has a label other than the ones expected here.
@@ -146,6 +154,11 @@ impl fmt::Display for Error {
                 )
             }
             Error::InFile { path, .. } => write!(f, "{}", path.display()),
+            Error::InBlock { index, label, .. } => write!(f, "PEM block {index} ({label})"),
+            Error::NotPemOrDer { first } => write!(
+                f,
+                "neither PEM (no -----BEGIN line) nor DER (first byte 0x{first:02x}, not a SEQUENCE)"
+            ),
             Error::Pem(_) => f.write_str("invalid PEM"),
             Error::PemLabel { expected, found } => {
                 write!(f, "wrong PEM label: expected {expected}, found {found:?}")
@@ -215,7 +228,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::InFile { source, .. } => Some(source.as_ref()),
+            Error::InFile { source, .. } | Error::InBlock { source, .. } => Some(source.as_ref()),
             Error::Pem(source) => Some(source),
             Error::Der { source, .. }
             | Error::Encode { source, .. }

@@ -10,6 +10,7 @@ pub mod etcd;
 pub mod ext;
 pub mod files;
 pub mod init;
+pub mod inspect;
 pub mod key;
 pub mod name;
 pub mod pem;

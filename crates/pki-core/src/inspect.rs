@@ -1,0 +1,577 @@
+//! What a file holds, as typed descriptions: certificates ([RFC 5280 4.1]), PKCS#10 requests
+//! ([RFC 2986]), private keys (PKCS#8 [RFC 5958], PKCS#1 [RFC 8017 A.1.2], SEC1 [RFC 5915]) and
+//! public keys (SubjectPublicKeyInfo, PKCS#1), in PEM (many blocks) or DER, found automatically.
+//!
+//! `pki show` renders these descriptions as text ([`text`]) or JSON (they derive `Serialize`;
+//! the schema is docs/json-schema.md). Nothing here verifies or judges: a field that does not
+//! decode is described as malformed, next to its raw bytes; only a structure that cannot be read
+//! at all is an error, and that error says at which DER byte decoding stopped.
+//! Private key material is never described, only the public parts and the algorithm.
+//!
+//! [RFC 5280 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+//! [RFC 2986]: https://www.rfc-editor.org/rfc/rfc2986
+//! [RFC 5958]: https://www.rfc-editor.org/rfc/rfc5958
+//! [RFC 8017 A.1.2]: https://www.rfc-editor.org/rfc/rfc8017#appendix-A.1.2
+//! [RFC 5915]: https://www.rfc-editor.org/rfc/rfc5915
+
+mod extension;
+mod key;
+pub mod oids;
+pub mod text;
+
+use std::time::SystemTime;
+
+use der::{Decode, Encode, asn1::BitString, oid::ObjectIdentifier};
+use serde::Serialize;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::{
+    Certificate,
+    name::Name,
+    request::{CertReq, ExtensionReq},
+    time::Time,
+};
+
+use crate::{
+    csr,
+    error::{Error, Result},
+    name, pem,
+};
+
+pub use extension::{ExtValue, ExtensionInfo, GeneralNameInfo, describe_extension};
+pub use key::{KeyDetails, PrivateKeyInfo, PublicKeyInfo, describe_spki};
+
+/// One object found in the input.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Object {
+    Certificate(Box<CertificateInfo>),
+    Csr(Box<CsrInfo>),
+    PrivateKey(Box<PrivateKeyInfo>),
+    PublicKey(Box<PublicKeyInfo>),
+}
+
+impl Object {
+    /// What the object is, in words (`certificate`, `CSR`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Certificate(_) => "certificate",
+            Object::Csr(_) => "CSR",
+            Object::PrivateKey(_) => "private key",
+            Object::PublicKey(_) => "public key",
+        }
+    }
+}
+
+/// An object and the DER it was read from, for callers (lint) that need the typed original.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub object: Object,
+    /// The raw DER of the object.
+    pub der: Vec<u8>,
+    /// The PEM label it came with (`None` for DER input).
+    pub label: Option<String>,
+}
+
+/// An algorithm identifier: OID, name when known, parameters when present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Algorithm {
+    pub oid: String,
+    pub name: Option<&'static str>,
+    /// Parameters as hex DER (`0500` for NULL), absent when omitted.
+    pub parameters: Option<String>,
+}
+
+impl Algorithm {
+    pub(crate) fn new(alg: &AlgorithmIdentifierOwned) -> Algorithm {
+        Algorithm {
+            oid: alg.oid.to_string(),
+            name: oids::name(&alg.oid),
+            parameters: alg
+                .parameters
+                .as_ref()
+                .map(|p| hex(&p.to_der().unwrap_or_default())),
+        }
+    }
+
+    /// `name (oid)` or the OID alone.
+    pub fn label(&self) -> String {
+        match self.name {
+            Some(n) => format!("{n} ({})", self.oid),
+            None => self.oid.clone(),
+        }
+    }
+}
+
+/// A distinguished name in OpenSSL's one-line form and in RFC 4514's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistinguishedName {
+    /// `CN = etcd-ca, O = Example`, as `openssl x509 -subject` prints it.
+    pub text: String,
+    /// `CN=etcd-ca,O=Example` (RFC 4514: reverse order).
+    pub rfc4514: String,
+    /// Whether the name has no RDN at all.
+    pub empty: bool,
+}
+
+impl DistinguishedName {
+    fn new(n: &Name) -> DistinguishedName {
+        DistinguishedName {
+            text: name::to_openssl_string(n),
+            rfc4514: name::to_rfc4514(n),
+            empty: n.iter_rdn().next().is_none(),
+        }
+    }
+}
+
+/// A certificate serial number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Serial {
+    /// The magnitude in lowercase hex, two digits a byte (`-` first when negative).
+    pub hex: String,
+    /// The value in decimal.
+    pub decimal: String,
+    /// Octets of the DER INTEGER contents (RFC 5280 allows at most 20).
+    pub encoded_len: usize,
+}
+
+impl Serial {
+    fn new(twos_complement: &[u8]) -> Serial {
+        let negative = twos_complement.first().is_some_and(|b| b & 0x80 != 0);
+        let magnitude = if negative {
+            negate(twos_complement)
+        } else {
+            strip_zeros(twos_complement).to_vec()
+        };
+        let sign = if negative { "-" } else { "" };
+        Serial {
+            hex: format!("{sign}{}", hex(&magnitude)),
+            decimal: format!("{sign}{}", to_decimal(&magnitude)),
+            encoded_len: twos_complement.len(),
+        }
+    }
+}
+
+/// A time of the validity period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeInfo {
+    /// RFC 3339 in UTC: `2026-11-30T04:01:53Z`.
+    pub time: String,
+    /// `UTCTime` or `GeneralizedTime`, as encoded.
+    pub encoding: &'static str,
+    #[serde(skip)]
+    pub unix: i64,
+}
+
+impl TimeInfo {
+    fn new(t: &Time) -> TimeInfo {
+        let encoding = match t {
+            Time::UtcTime(_) => "UTCTime",
+            Time::GeneralTime(_) => "GeneralizedTime",
+        };
+        TimeInfo {
+            time: t.to_date_time().to_string(),
+            encoding,
+            unix: i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// Where "now" falls in the validity period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidityState {
+    /// notBefore <= now <= notAfter; `days` remain.
+    Valid,
+    /// now > notAfter; expired `days` days ago.
+    Expired,
+    /// now < notBefore; valid in `days` days.
+    NotYetValid,
+}
+
+/// The validity period, judged at the time given to [`inspect`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validity {
+    pub not_before: TimeInfo,
+    pub not_after: TimeInfo,
+    pub state: ValidityState,
+    /// Whole days: remaining (valid), since notAfter (expired), until notBefore (not yet valid).
+    pub days: i64,
+    /// The time the state was judged at (RFC 3339).
+    pub at: String,
+}
+
+impl Validity {
+    fn new(not_before: &Time, not_after: &Time, now: SystemTime) -> Validity {
+        let (not_before, not_after) = (TimeInfo::new(not_before), TimeInfo::new(not_after));
+        let now_secs = unix_secs(now);
+        let (state, secs) = if now_secs < not_before.unix {
+            (ValidityState::NotYetValid, not_before.unix - now_secs)
+        } else if now_secs > not_after.unix {
+            (ValidityState::Expired, now_secs - not_after.unix)
+        } else {
+            (ValidityState::Valid, not_after.unix - now_secs)
+        };
+        Validity {
+            not_before,
+            not_after,
+            state,
+            days: secs / 86_400,
+            at: rfc3339(now),
+        }
+    }
+}
+
+/// SHA-256 and SHA-1 of the DER, lowercase hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fingerprints {
+    pub sha256: String,
+    pub sha1: String,
+}
+
+impl Fingerprints {
+    fn of(der: &[u8]) -> Fingerprints {
+        Fingerprints {
+            sha256: hex(&Sha256::digest(der)),
+            sha1: hex(&Sha1::digest(der)),
+        }
+    }
+}
+
+/// An X.509 certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateInfo {
+    /// 1, 2 or 3.
+    pub version: u8,
+    pub serial: Serial,
+    /// The outer signatureAlgorithm.
+    pub signature_algorithm: Algorithm,
+    /// The algorithm inside tbsCertificate (RFC 5280 4.1.2.3: must equal the outer one).
+    pub tbs_signature_algorithm: Algorithm,
+    pub issuer: DistinguishedName,
+    pub validity: Validity,
+    pub subject: DistinguishedName,
+    pub public_key: PublicKeyInfo,
+    /// issuerUniqueID as hex, when present.
+    pub issuer_unique_id: Option<String>,
+    /// subjectUniqueID as hex, when present.
+    pub subject_unique_id: Option<String>,
+    pub extensions: Vec<ExtensionInfo>,
+    /// The signature value as hex.
+    pub signature: String,
+    /// Fingerprints of the whole certificate's DER.
+    pub fingerprints: Fingerprints,
+}
+
+/// Whether a CSR's self-signature verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureCheck {
+    Valid,
+    Invalid,
+    /// pki checks RSA PKCS#1 v1.5 signatures with SHA-256/384/512 only.
+    NotChecked,
+}
+
+/// One CSR attribute other than extensionRequest.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttributeInfo {
+    pub oid: String,
+    pub name: Option<&'static str>,
+    /// Each value: its text when it is a string, else hex DER.
+    pub values: Vec<String>,
+}
+
+/// A PKCS#10 certificate request.
+#[derive(Debug, Clone, Serialize)]
+pub struct CsrInfo {
+    /// 1 (the only version, encoded 0).
+    pub version: u8,
+    pub subject: DistinguishedName,
+    pub public_key: PublicKeyInfo,
+    /// The extensions of the extensionRequest attribute.
+    pub extensions: Vec<ExtensionInfo>,
+    pub attributes: Vec<AttributeInfo>,
+    pub signature_algorithm: Algorithm,
+    pub signature: String,
+    pub signature_check: SignatureCheck,
+    pub fingerprints: Fingerprints,
+}
+
+/// Every object in `input`: each PEM block in order, or the one DER object. `now` judges
+/// validity periods.
+pub fn inspect(input: &[u8], now: SystemTime) -> Result<Vec<Decoded>> {
+    if !pem::is_pem(input) {
+        if input.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::Empty);
+        }
+        if input[0] != 0x30 {
+            return Err(Error::NotPemOrDer { first: input[0] });
+        }
+        let (object, _) = decode_der(input, now)?;
+        return Ok(vec![Decoded {
+            object,
+            der: input.to_vec(),
+            label: None,
+        }]);
+    }
+    pem::decode_all(input)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, block)| {
+            let object =
+                decode_block(&block.label, &block.der, now).map_err(|e| Error::InBlock {
+                    index: i + 1,
+                    label: block.label.clone(),
+                    source: Box::new(e),
+                })?;
+            Ok(Decoded {
+                object,
+                der: block.der,
+                label: Some(block.label),
+            })
+        })
+        .collect()
+}
+
+fn decode_block(label: &str, der: &[u8], now: SystemTime) -> Result<Object> {
+    match label {
+        pem::CERTIFICATE | "X509 CERTIFICATE" => certificate(der, now),
+        // OpenSSL's trusted form: a certificate followed by its trust settings.
+        "TRUSTED CERTIFICATE" => {
+            let mut reader = der::SliceReader::new(der).map_err(Error::der("certificate"))?;
+            let cert = Certificate::decode(&mut reader).map_err(Error::der("certificate"))?;
+            let len = cert.encoded_len().map_err(Error::der("certificate"))?;
+            let own = der.get(..usize::try_from(len).unwrap_or(0)).unwrap_or(der);
+            Ok(describe_certificate(&cert, own, now))
+        }
+        pem::CERTIFICATE_REQUEST | pem::NEW_CERTIFICATE_REQUEST => request(der),
+        pem::PRIVATE_KEY => key::pkcs8(der),
+        pem::ENCRYPTED_PRIVATE_KEY => key::encrypted_pkcs8(der),
+        pem::RSA_PRIVATE_KEY => key::pkcs1_private(der),
+        "EC PRIVATE KEY" => key::sec1(der),
+        pem::PUBLIC_KEY => key::spki(der),
+        pem::RSA_PUBLIC_KEY => key::pkcs1_public(der),
+        _ => Err(Error::PemLabel {
+            expected: "a certificate, CSR or key",
+            found: label.to_owned(),
+        }),
+    }
+}
+
+/// Tries each structure on DER input. When none fits, the error is the one of the structure
+/// that decoded furthest, the likeliest intended.
+fn decode_der(der: &[u8], now: SystemTime) -> Result<(Object, &'static str)> {
+    type Attempt = fn(&[u8], SystemTime) -> Result<Object>;
+    let attempts: [(&'static str, Attempt); 7] = [
+        ("certificate", certificate),
+        ("CSR", |d, _| request(d)),
+        ("PKCS#8 private key", |d, _| key::pkcs8(d)),
+        ("public key", |d, _| key::spki(d)),
+        ("PKCS#1 private key", |d, _| key::pkcs1_private(d)),
+        ("PKCS#1 public key", |d, _| key::pkcs1_public(d)),
+        ("EC private key", |d, _| key::sec1(d)),
+    ];
+    let mut best: Option<(u32, Error)> = None;
+    for (what, attempt) in attempts {
+        match attempt(der, now) {
+            Ok(o) => return Ok((o, what)),
+            Err(e) => {
+                let pos = der_position(&e);
+                if best.as_ref().is_none_or(|(p, _)| pos > *p) {
+                    best = Some((pos, e));
+                }
+            }
+        }
+    }
+    match best {
+        // Nothing got past the first header: say so without guessing a type.
+        Some((0, Error::Der { source, .. })) => Err(Error::Der {
+            what: "certificate, CSR or key",
+            source,
+        }),
+        Some((_, e)) => Err(e),
+        None => Err(Error::Empty),
+    }
+}
+
+fn der_position(e: &Error) -> u32 {
+    match e {
+        Error::Der { source, .. } => source.position().map_or(0, u32::from),
+        Error::EncryptedKey => u32::MAX,
+        _ => 0,
+    }
+}
+
+fn certificate(der: &[u8], now: SystemTime) -> Result<Object> {
+    let cert = Certificate::from_der(der).map_err(Error::der("certificate"))?;
+    Ok(describe_certificate(&cert, der, now))
+}
+
+/// Describes a decoded certificate; `der` is its encoding (for fingerprints).
+pub fn describe_certificate(cert: &Certificate, der: &[u8], now: SystemTime) -> Object {
+    let tbs = cert.tbs_certificate();
+    let validity = tbs.validity();
+    let unique = |id: &Option<BitString>| id.as_ref().map(|b| hex(b.raw_bytes()));
+    Object::Certificate(Box::new(CertificateInfo {
+        version: tbs.version() as u8 + 1,
+        serial: Serial::new(tbs.serial_number().as_bytes()),
+        signature_algorithm: Algorithm::new(cert.signature_algorithm()),
+        tbs_signature_algorithm: Algorithm::new(tbs.signature()),
+        issuer: DistinguishedName::new(tbs.issuer()),
+        validity: Validity::new(&validity.not_before, &validity.not_after, now),
+        subject: DistinguishedName::new(tbs.subject()),
+        public_key: describe_spki(tbs.subject_public_key_info()),
+        issuer_unique_id: unique(tbs.issuer_unique_id()),
+        subject_unique_id: unique(tbs.subject_unique_id()),
+        extensions: tbs
+            .extensions()
+            .map(|exts| exts.iter().map(describe_extension).collect())
+            .unwrap_or_default(),
+        signature: hex(cert.signature().raw_bytes()),
+        fingerprints: Fingerprints::of(der),
+    }))
+}
+
+fn request(der: &[u8]) -> Result<Object> {
+    let req = CertReq::from_der(der).map_err(Error::der("CSR"))?;
+    Ok(describe_request(&req, der))
+}
+
+/// Describes a decoded CSR; `der` is its encoding.
+pub fn describe_request(req: &CertReq, der: &[u8]) -> Object {
+    let mut extensions = Vec::new();
+    let mut attributes = Vec::new();
+    for attr in req.info.attributes.iter() {
+        if attr.oid == csr::EXTENSION_REQUEST {
+            for value in attr.values.iter() {
+                match value.decode_as::<ExtensionReq>() {
+                    Ok(er) => extensions.extend(er.0.iter().map(describe_extension)),
+                    Err(e) => attributes.push(AttributeInfo {
+                        oid: attr.oid.to_string(),
+                        name: oids::name(&attr.oid),
+                        values: vec![format!("malformed: {e}")],
+                    }),
+                }
+            }
+            continue;
+        }
+        attributes.push(AttributeInfo {
+            oid: attr.oid.to_string(),
+            name: oids::name(&attr.oid),
+            values: attr
+                .values
+                .iter()
+                .map(|v| {
+                    name::attribute_value_string(v)
+                        .unwrap_or_else(|| hex(&v.to_der().unwrap_or_default()))
+                })
+                .collect(),
+        });
+    }
+    let signature_check = match csr::verify(req) {
+        Ok(()) => SignatureCheck::Valid,
+        Err(Error::BadSignature { .. }) => SignatureCheck::Invalid,
+        Err(_) => SignatureCheck::NotChecked,
+    };
+    Object::Csr(Box::new(CsrInfo {
+        version: 1,
+        subject: DistinguishedName::new(&req.info.subject),
+        public_key: describe_spki(&req.info.public_key),
+        extensions,
+        attributes,
+        signature_algorithm: Algorithm::new(&req.algorithm),
+        signature: hex(req.signature.raw_bytes()),
+        signature_check,
+        fingerprints: Fingerprints::of(der),
+    }))
+}
+
+/// An error and its causes on one line, as the CLI prints them.
+pub fn error_text(e: &Error) -> String {
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// Lowercase hex, no separators.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn strip_zeros(b: &[u8]) -> &[u8] {
+    let first = b.iter().position(|x| *x != 0).unwrap_or(b.len());
+    &b[first..]
+}
+
+/// The magnitude of a negative two's complement number.
+fn negate(b: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = b.iter().map(|x| !x).collect();
+    for byte in out.iter_mut().rev() {
+        let (v, carry) = byte.overflowing_add(1);
+        *byte = v;
+        if !carry {
+            break;
+        }
+    }
+    strip_zeros(&out).to_vec()
+}
+
+/// A big-endian unsigned number in decimal.
+pub fn to_decimal(magnitude: &[u8]) -> String {
+    let mut digits = Vec::new();
+    let mut n: Vec<u8> = strip_zeros(magnitude).to_vec();
+    while !n.is_empty() {
+        let mut rem = 0u32;
+        for byte in n.iter_mut() {
+            let cur = (rem << 8) | u32::from(*byte);
+            // cur < 2560, so the quotient fits a byte.
+            *byte = u8::try_from(cur / 10).unwrap_or(0);
+            rem = cur % 10;
+        }
+        digits.push(b'0' + u8::try_from(rem).unwrap_or(0));
+        n = strip_zeros(&n).to_vec();
+    }
+    if digits.is_empty() {
+        return "0".into();
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
+}
+
+fn unix_secs(t: SystemTime) -> i64 {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// RFC 3339 form of a time (`2026-11-30T04:01:53Z`); times outside 1970..9999 print as seconds.
+pub fn rfc3339(t: SystemTime) -> String {
+    let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    match der::DateTime::from_unix_duration(std::time::Duration::from_secs(d.as_secs())) {
+        Ok(dt) => dt.to_string(),
+        Err(_) => format!("@{}", d.as_secs()),
+    }
+}
+
+/// Parses an RFC 3339 UTC time (`2026-11-30T04:01:53Z`) into a SystemTime.
+pub fn parse_time(s: &str) -> Option<SystemTime> {
+    let dt: der::DateTime = s.parse().ok()?;
+    Some(dt.to_system_time())
+}
+
+/// The OID of an algorithm identifier's parameters when they are an OID (EC named curves).
+pub(crate) fn parameters_oid(alg: &AlgorithmIdentifierOwned) -> Option<ObjectIdentifier> {
+    alg.parameters.as_ref()?.decode_as().ok()
+}
+
+#[cfg(test)]
+mod tests;
