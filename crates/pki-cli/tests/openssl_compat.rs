@@ -740,3 +740,27 @@ fn help_and_version_answer_like_openssl() {
     assert_eq!(mine.split(' ').next(), theirs.split(' ').next());
     assert!(mine.starts_with("OpenSSL 3"), "{mine}");
 }
+
+#[test]
+fn the_compat_doc_lists_every_supported_option() {
+    let d = setup("doc");
+    let doc_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openssl-compat.md");
+    let doc = fs::read_to_string(&doc_path).expect("docs/openssl-compat.md");
+    for cmd in ["genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey"] {
+        let heading = if cmd == "rsa" || cmd == "pkey" {
+            "\n## rsa and pkey\n".to_owned()
+        } else {
+            format!("\n## {cmd}\n")
+        };
+        assert!(doc.contains(&heading), "no section for {cmd}");
+        let help = ours(&d, &[cmd, "-help"]).ok().stderr();
+        for line in help.lines().filter(|l| l.starts_with(" -")) {
+            let opt = line.split_whitespace().next().unwrap_or_default();
+            assert!(
+                doc.contains(&format!("`{opt}`")) || doc.contains(&format!("`{opt} ")),
+                "docs/openssl-compat.md does not list {cmd} {opt}"
+            );
+        }
+    }
+}

@@ -44,6 +44,16 @@ const GENPKEY: &[Opt] = &[
     Opt::value("outform", "PEM", "Output format: PEM"),
 ];
 
+/// A key is never written over an existing file: refused before the key is made.
+pub(super) fn refuse_existing(out: Option<&str>) -> Result<(), Fail> {
+    match out {
+        Some(path) if std::fs::symlink_metadata(path).is_ok() => {
+            Err(pki_core::Error::Exists { path: path.into() }.into())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn bits(text: &str) -> Result<KeyBits, Fail> {
     let n: usize = text.parse().map_err(|_| {
         Fail::Usage(format!(
@@ -54,6 +64,7 @@ fn bits(text: &str) -> Result<KeyBits, Fail> {
 }
 
 fn write_key(bits: KeyBits, out: Option<&str>) -> Result<ExitCode, Fail> {
+    refuse_existing(out)?;
     let key = PrivateKey::generate(bits)?;
     let pem = key.to_pkcs8_pem()?;
     let mut o = Output::default();

@@ -243,7 +243,9 @@ fn signing_key(p: &Parsed) -> Result<Option<PrivateKey>, Fail> {
                     "-newkey {spec} is not supported by pki: use rsa:2048, rsa:3072 or rsa:4096"
                 ))
             })?;
-            let key = PrivateKey::generate(KeyBits::new(bits)?)?;
+            let bits = KeyBits::new(bits)?;
+            super::genrsa::refuse_existing(p.value("keyout"))?;
+            let key = PrivateKey::generate(bits)?;
             let mut o = Output::default();
             o.text(&key.to_pkcs8_pem()?);
             o.deliver(p.value("keyout"), Mode::Private)?;

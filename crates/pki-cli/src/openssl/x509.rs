@@ -534,7 +534,7 @@ mod tests {
 
     #[test]
     fn serials_and_hosts() {
-        assert_eq!(decimal_to_hex("255"), "00FF");
+        assert_eq!(decimal_to_hex("255"), "FF");
         assert_eq!(decimal_to_hex("18446744073709551616"), "010000000000000000");
         assert!(host_matches("*.example.com", "a.example.com"));
         assert!(!host_matches("*.example.com", "a.b.example.com"));

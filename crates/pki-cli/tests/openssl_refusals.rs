@@ -1,0 +1,359 @@
+//! What `pki openssl` refuses, and the exact message and exit status of each refusal: an
+//! option or command it does not support is named, never ignored; a key is never written over
+//! an existing file; what OpenSSL would make differently from pki (a version 1 certificate,
+//! an encrypted key, a prompt) is refused with the reason.
+
+mod util;
+
+use std::fs;
+
+use util::{TestDir, pki, reference};
+
+fn setup(tag: &str) -> TestDir {
+    let d = TestDir::new(tag);
+    for f in [
+        "ca.crt",
+        "ca.key",
+        "client.csr",
+        "client.key",
+        "openssl.conf",
+    ] {
+        fs::copy(reference().join(f), d.join(f)).expect("copy reference file");
+    }
+    fs::write(d.join("min.cnf"), "[req]\ndistinguished_name = dn\n[dn]\n").expect("write");
+    fs::write(
+        d.join("none.cnf"),
+        "[ext]\nsubjectKeyIdentifier = none\nkeyUsage = digitalSignature\n",
+    )
+    .expect("write");
+    d
+}
+
+const SIGNED_NOTE: &str = "Certificate request self-signature ok\nsubject=CN = etcd-client\n";
+
+fn usage(cmd: &str, msg: &str) -> String {
+    format!("{cmd}: {msg}\n{cmd}: Use -help for summary.\n")
+}
+
+#[test]
+fn each_refusal_names_its_reason() {
+    let d = setup("refusals");
+    let v1 = "OpenSSL would make a version 1 certificate without extensions, which pki does \
+              not make";
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["x509", "-in", "ca.crt", "-nameopt", "RFC2253"],
+            usage(
+                "x509",
+                "Unknown option or option not supported by pki: -nameopt",
+            ),
+        ),
+        (
+            vec!["req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-sha1"],
+            usage(
+                "req",
+                "Unknown option or option not supported by pki: -sha1",
+            ),
+        ),
+        (
+            vec!["x509", "-in", "ca.crt", "-days"],
+            usage("x509", "Option -days needs a value"),
+        ),
+        (
+            vec!["x509", "-in", "ca.crt", "-noout=1"],
+            usage("x509", "Option -noout takes no value"),
+        ),
+        (
+            vec!["ca", "-in", "client.csr"],
+            "Invalid command 'ca': pki answers to the openssl commands genrsa, genpkey, req, \
+             x509, verify, rsa, pkey, version only.\n"
+                .into(),
+        ),
+        (
+            vec![],
+            "pki openssl: the interactive openssl prompt is not supported: give a command \
+             (genrsa, genpkey, req, x509, verify, rsa, pkey, version)\n"
+                .into(),
+        ),
+        (
+            vec!["genrsa", "1024"],
+            "genrsa: unsupported RSA key size 1024: use 2048, 3072 or 4096\n".into(),
+        ),
+        (
+            vec!["genrsa", "2048", "-out", "x.key"],
+            usage("genrsa", "Extra arguments given."),
+        ),
+        (
+            vec!["genrsa", "-out", "ca.key"],
+            "genrsa: ca.key already exists and is never overwritten\n".into(),
+        ),
+        (
+            vec!["genpkey", "-algorithm", "EC"],
+            "genpkey: Algorithm EC is not supported by pki: it makes RSA keys (-algorithm RSA)\n"
+                .into(),
+        ),
+        (
+            vec!["genpkey", "-out", "x.key"],
+            usage(
+                "genpkey",
+                "-algorithm RSA is required (pki makes RSA keys only)",
+            ),
+        ),
+        (
+            vec![
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_pubexp:3",
+            ],
+            "genpkey: -pkeyopt rsa_keygen_pubexp:3 is not supported by pki: use \
+             rsa_keygen_bits:N (2048, 3072, 4096); the public exponent is always 65537\n"
+                .into(),
+        ),
+        (
+            vec!["req", "-new", "-key", "ca.key"],
+            usage(
+                "req",
+                "-subj is required: pki does not prompt for the subject",
+            ),
+        ),
+        (
+            vec!["req", "-new", "-subj", "/CN=x"],
+            usage(
+                "req",
+                "-key FILE or -newkey rsa:BITS is required (pki does not use default_bits or \
+                 default_keyfile from openssl.cnf)",
+            ),
+        ),
+        (
+            vec!["req", "-new", "-newkey", "rsa:2048", "-subj", "/CN=x"],
+            usage(
+                "req",
+                "-newkey needs -nodes (or -noenc): pki writes only unencrypted keys, never \
+                 prompting for a pass phrase",
+            ),
+        ),
+        (
+            vec![
+                "req", "-new", "-newkey", "ec:p256", "-nodes", "-subj", "/CN=x",
+            ],
+            "req: -newkey ec:p256 is not supported by pki: use rsa:2048, rsa:3072 or rsa:4096\n"
+                .into(),
+        ),
+        (
+            vec![
+                "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj",
+                "/CN=x",
+            ],
+            "req: ca.key already exists and is never overwritten\n".into(),
+        ),
+        (
+            vec![
+                "req", "-x509", "-key", "ca.key", "-subj", "/CN=x", "-config", "min.cnf",
+            ],
+            format!(
+                "req: min.cnf names no x509_extensions in [req] and no -extensions was given: {v1}\n"
+            ),
+        ),
+        (
+            vec![
+                "req",
+                "-x509",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=x",
+                "-extensions",
+                "v3_req",
+            ],
+            usage(
+                "req",
+                "extension section \"v3_req\" needs -config: pki does not read the system \
+                 openssl.cnf",
+            ),
+        ),
+        (
+            vec![
+                "req",
+                "-x509",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=x",
+                "-config",
+                "none.cnf",
+                "-extensions",
+                "ext",
+            ],
+            "req: [ext]: subjectKeyIdentifier = none and authorityKeyIdentifier = none are not \
+             supported: pki always adds both to certificates, as OpenSSL 3 does by default\n"
+                .into(),
+        ),
+        (
+            vec!["req", "-new", "-key", "ca.key", "-subj", "CN=x"],
+            "req: invalid name: subject must start with '/', as in /CN=name\n".into(),
+        ),
+        (
+            vec![
+                "req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-days", "3",
+            ],
+            usage(
+                "req",
+                "-days is used only with -x509 (a request has no validity)",
+            ),
+        ),
+        (
+            vec!["req", "-in", "client.csr", "-new", "-key", "ca.key"],
+            usage(
+                "req",
+                "-in cannot be combined with -new or -newkey (OpenSSL would ignore -in)",
+            ),
+        ),
+        (
+            vec![
+                "req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-addext", "foo=bar",
+            ],
+            "req: invalid configuration: -addext: unknown or unsupported extension \"foo\" (pki \
+             makes basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, \
+             subjectKeyIdentifier and authorityKeyIdentifier)\n"
+                .into(),
+        ),
+        (
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+            ],
+            format!(
+                "{SIGNED_NOTE}x509: no -extfile and no extension to copy: {v1} (give -extfile \
+                 FILE -extensions SECTION, or -copy_extensions copy)\n"
+            ),
+        ),
+        (
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "client.key",
+                "-extfile",
+                "openssl.conf",
+            ],
+            format!(
+                "{SIGNED_NOTE}x509: client.key: the private key does not match the CA \
+                 certificate\n"
+            ),
+        ),
+        (
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-extfile",
+                "openssl.conf",
+                "-extensions",
+                "nope",
+            ],
+            format!("{SIGNED_NOTE}x509: invalid configuration: openssl.conf: no section [nope]\n"),
+        ),
+        (
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-copy_extensions",
+                "copy",
+            ],
+            format!(
+                "{SIGNED_NOTE}{}",
+                usage(
+                    "x509",
+                    "-req needs -CA and -CAkey (pki does not self-sign with -signkey or -key)"
+                )
+            ),
+        ),
+        (
+            vec!["x509", "-in", "ca.crt", "-CA", "ca.crt"],
+            usage(
+                "x509",
+                "-CA is used only with -req (pki signs CSRs; re-signing a certificate is not \
+                 supported)",
+            ),
+        ),
+        (
+            vec!["x509", "-in", "ca.crt", "-outform", "PKCS12"],
+            usage(
+                "x509",
+                "Invalid format \"PKCS12\" for -outform: pki reads and writes PEM or DER",
+            ),
+        ),
+        (
+            vec!["x509", "-in", "client.csr"],
+            "x509: client.csr: wrong PEM label: expected CERTIFICATE, found \"CERTIFICATE \
+             REQUEST\"\n"
+                .into(),
+        ),
+        (
+            vec!["x509", "-in", "missing.crt"],
+            "x509: cannot read missing.crt: No such file or directory (os error 2)\n".into(),
+        ),
+        (
+            vec!["verify", "client.csr"],
+            usage(
+                "verify",
+                "-CAfile is required: pki does not read the system trust store (-CApath, \
+                 default locations)",
+            ),
+        ),
+        (
+            vec![
+                "verify",
+                "-CAfile",
+                "ca.crt",
+                "-purpose",
+                "smimesign",
+                "ca.crt",
+            ],
+            usage(
+                "verify",
+                "-purpose smimesign is not supported by pki: use sslclient or sslserver",
+            ),
+        ),
+        (
+            vec!["rsa", "-in", "ca.key", "-out", "ca.key"],
+            "writing RSA key\nrsa: ca.key already exists and is never overwritten\n".into(),
+        ),
+        (
+            vec!["pkey", "-in", "client.csr"],
+            "pkey: client.csr: wrong PEM label: expected PRIVATE KEY, found \"CERTIFICATE \
+             REQUEST\"\n"
+                .into(),
+        ),
+    ];
+    for (args, stderr) in cases {
+        let mut all = vec!["openssl"];
+        all.extend_from_slice(&args);
+        pki(&d, &all, &[]).fails(1, &stderr);
+    }
+    // Nothing was written by any of them.
+    assert!(!d.join("x.key").exists());
+    assert_eq!(
+        fs::read(d.join("ca.key")).expect("ca.key"),
+        fs::read(reference().join("ca.key")).expect("reference")
+    );
+}
