@@ -390,6 +390,88 @@ fn req_matches_openssl_byte_for_byte() {
     }
 }
 
+/// The openssl.conf of Kubernetes' "Certificates" task page (prompt = no, the subject in a
+/// section, a server extension section for `x509 -req`).
+const K8S_CONF: &str = "[ req ]
+default_bits = 2048
+prompt = no
+default_md = sha256
+req_extensions = req_ext
+distinguished_name = dn
+
+[ dn ]
+C = US
+ST = CA
+L = San Francisco
+O = Example Org
+0.OU = Platform
+1.OU = Ops
+CN = 10.0.0.1
+
+[ req_ext ]
+subjectAltName = @alt_names
+
+[ alt_names ]
+DNS.1 = kubernetes
+DNS.2 = kubernetes.default
+IP.1 = 10.0.0.1
+IP.2 = 10.96.0.1
+
+[ v3_ext ]
+authorityKeyIdentifier=keyid,issuer
+basicConstraints=CA:FALSE
+keyUsage=keyEncipherment,dataEncipherment
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=@alt_names
+";
+
+#[test]
+fn kubernetes_csr_conf_works_like_openssl() {
+    let d = setup("k8s");
+    fs::write(d.join("csr.conf"), K8S_CONF).expect("write");
+    same(
+        &d,
+        &["req", "-new", "-key", "client.key", "-config", "csr.conf"],
+    );
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "client.key",
+            "-config",
+            "csr.conf",
+            "-out",
+            "server.csr",
+        ],
+    )
+    .ok();
+    same_with(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "10000",
+            "-extensions",
+            "v3_ext",
+            "-extfile",
+            "csr.conf",
+            "-sha256",
+            "-text",
+        ],
+        cert_text,
+    );
+}
+
 #[test]
 fn req_x509_matches_openssl() {
     let d = setup("req-x509");

@@ -22,6 +22,11 @@ fn setup(tag: &str) -> TestDir {
     }
     fs::write(d.join("min.cnf"), "[req]\ndistinguished_name = dn\n[dn]\n").expect("write");
     fs::write(
+        d.join("nodn.cnf"),
+        "[req]\nprompt = no\ndistinguished_name = dn\n[dn]\n",
+    )
+    .expect("write");
+    fs::write(
         d.join("none.cnf"),
         "[ext]\nsubjectKeyIdentifier = none\nkeyUsage = digitalSignature\n",
     )
@@ -115,8 +120,21 @@ fn each_refusal_names_its_reason() {
             vec!["req", "-new", "-key", "ca.key"],
             usage(
                 "req",
-                "-subj is required: pki does not prompt for the subject",
+                "-subj is required: pki does not prompt for the subject (or give a -config \
+                 with prompt = no and a distinguished_name section)",
             ),
+        ),
+        (
+            vec!["req", "-new", "-key", "ca.key", "-config", "openssl.conf"],
+            usage(
+                "req",
+                "-subj is required: pki does not prompt for the subject (or give a -config \
+                 with prompt = no and a distinguished_name section)",
+            ),
+        ),
+        (
+            vec!["req", "-new", "-key", "ca.key", "-config", "nodn.cnf"],
+            "req: nodn.cnf: prompt = no, but the subject section [dn] is missing or empty\n".into(),
         ),
         (
             vec!["req", "-new", "-subj", "/CN=x"],

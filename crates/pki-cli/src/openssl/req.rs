@@ -127,10 +127,10 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
 
     let key = signing_key(&p)?;
     let made = if new {
-        let subj = p.value("subj").ok_or_else(|| {
-            Fail::Usage("-subj is required: pki does not prompt for the subject".into())
-        })?;
-        let subject = name::parse_subj(subj).map_err(pki_core::Error::from)?;
+        let subject = match p.value("subj") {
+            Some(subj) => name::parse_subj(subj).map_err(pki_core::Error::from)?,
+            None => config_subject(conf.as_ref())?,
+        };
         let key = key.as_ref().ok_or_else(|| {
             Fail::Usage(
                 "-key FILE or -newkey rsa:BITS is required (pki does not use default_bits or \
@@ -211,6 +211,62 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     }
     out.deliver(p.value("out"), Mode::Public)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The subject of `[req] prompt = no`: the entries of the `distinguished_name` section, in
+/// order, as OpenSSL's `auto_info` reads them (`0.OU` and `1.OU` are two OUs; a leading `+`
+/// joins the previous RDN).
+fn config_subject(conf: Option<&Conf>) -> Result<x509_cert::name::Name, Fail> {
+    let refuse = || {
+        Fail::Usage(
+            "-subj is required: pki does not prompt for the subject (or give a -config with \
+             prompt = no and a distinguished_name section)"
+                .into(),
+        )
+    };
+    let conf = conf.ok_or_else(refuse)?;
+    if conf.lookup("req", "prompt") != Some("no") {
+        return Err(refuse());
+    }
+    let file = conf.file().display().to_string();
+    let section = conf.lookup("req", "distinguished_name").ok_or_else(|| {
+        Fail::msg(format!(
+            "{file}: prompt = no, but [req] names no distinguished_name section"
+        ))
+    })?;
+    let entries = conf
+        .section(section)
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| {
+            Fail::msg(format!(
+                "{file}: prompt = no, but the subject section [{section}] is missing or empty"
+            ))
+        })?;
+    let mut subj = String::new();
+    for e in entries {
+        let mut attr = e.key.as_str();
+        if let Some(i) = attr.find(['.', ':', ','])
+            && i + 1 < attr.len()
+        {
+            attr = &attr[i + 1..];
+        }
+        match attr.strip_prefix('+') {
+            Some(rest) if !subj.is_empty() => {
+                subj.push('+');
+                attr = rest;
+            }
+            _ => subj.push('/'),
+        }
+        subj.push_str(attr);
+        subj.push('=');
+        for c in e.value.chars() {
+            if matches!(c, '/' | '+' | '\\') {
+                subj.push('\\');
+            }
+            subj.push(c);
+        }
+    }
+    Ok(name::parse_subj(&subj).map_err(|e| pki_core::Error::from(e).in_file(&file))?)
 }
 
 fn has_ext_opts(p: &Parsed) -> bool {
