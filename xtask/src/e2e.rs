@@ -152,6 +152,8 @@ fn single(work: &mut Work) -> Res {
         "db_host\n127.0.0.1\n",
     )?;
     watch(&url, tls)?;
+    let peer_url = format!("https://127.0.0.1:{peer}");
+    members_are(&url, tls, &[("etcd01", peer_url, url.clone())])?;
 
     // Refusals, each with its reason in etcd's log.
     let other = work.root.join("other-ca");
@@ -193,29 +195,69 @@ fn single(work: &mut Work) -> Res {
         ),
     ];
     for (what, endpoint, tls, reason) in cases {
-        let log = work.etcds[i].log.clone();
-        let before = read_lossy(&log).matches(reason).count();
-        let out = etcdctl(endpoint, tls, &["get", "db_host"])?;
-        if out.status.success() {
-            return Err(format!(
-                "{what}: etcd answered: {}",
-                String::from_utf8_lossy(&out.stdout)
-            ));
-        }
-        wait_for(
-            work,
-            &format!("{what}: {reason:?} in etcd's log"),
-            SETTLE_WAIT,
-            || {
-                let after = read_lossy(&log).matches(reason).count();
-                (after > before)
-                    .then_some(())
-                    .ok_or_else(|| "not yet".to_owned())
-            },
-        )?;
-        println!("ok: refused {what} ({reason})");
+        refused(work, i, what, endpoint, tls, reason)?;
     }
     work.etcds[i].stop()
+}
+
+/// etcdctl through `tls` to `endpoint` fails, and the log of `work.etcds[i]` gains a line with
+/// `reason`: the server refused the connection, for that reason.
+fn refused(
+    work: &mut Work,
+    i: usize,
+    what: &str,
+    endpoint: &str,
+    tls: Option<Tls<'_>>,
+    reason: &str,
+) -> Res {
+    let log = work.etcds[i].log.clone();
+    let before = read_lossy(&log).matches(reason).count();
+    let out = etcdctl(endpoint, tls, &["get", "db_host"])?;
+    if out.status.success() {
+        return Err(format!(
+            "{what}: etcd answered: {}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
+    }
+    let waited = format!("{what}: {reason:?} in the log of {}", log.display());
+    wait_for(work, &waited, SETTLE_WAIT, || {
+        let after = read_lossy(&log).matches(reason).count();
+        (after > before)
+            .then_some(())
+            .ok_or_else(|| "not yet".to_owned())
+    })?;
+    println!("ok: refused {what} ({reason})");
+    Ok(())
+}
+
+/// `member list` names exactly `want` (name, peer URL, client URL), in any order: etcd read
+/// the advertised URLs from the configuration.
+fn members_are(url: &str, tls: Tls<'_>, want: &[(&str, String, String)]) -> Res {
+    let list = etcdctl_ok(url, tls, &["member", "list"])?;
+    // ID, STATUS, NAME, PEER ADDRS, CLIENT ADDRS, IS LEARNER
+    let mut got: Vec<(String, String, String)> = list
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(", ").collect();
+            match f.as_slice() {
+                [_, "started", name, peer, client, _] => {
+                    Ok((name.to_string(), peer.to_string(), client.to_string()))
+                }
+                _ => Err(format!("unexpected member list line {l:?}")),
+            }
+        })
+        .collect::<Res<_>>()?;
+    got.sort();
+    let mut want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(n, p, c)| (n.to_string(), p.clone(), c.clone()))
+        .collect();
+    want.sort();
+    expect(
+        "member list: names, peer and client URLs",
+        &format!("{got:?}"),
+        &format!("{want:?}"),
+    )
 }
 
 /// `watch db_ --prefix` from the revision after the current one sees `put db_port 2379`.
@@ -295,7 +337,7 @@ fn cluster(work: &mut Work) -> Res {
         port_args.push(format!("--peer-port={n}={}", ports[2 * i + 1]));
     }
     fs::create_dir_all(work.root.join("cluster")).map_err(|e| e.to_string())?;
-    let mut urls = Vec::new();
+    let (mut urls, mut peer_urls) = (Vec::new(), Vec::new());
     let mut first = work.etcds.len();
     for (i, n) in names.iter().enumerate() {
         let data = format!("cluster/{n}.etcd");
@@ -315,6 +357,7 @@ fn cluster(work: &mut Work) -> Res {
         let config = work.root.join(format!("cluster/{n}.yaml"));
         fs::write(&config, &yaml).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
         let url = format!("https://127.0.0.1:{}", ports[2 * i]);
+        peer_urls.push(format!("https://127.0.0.1:{}", ports[2 * i + 1]));
         let k = Etcd::start(work, n, &config)?;
         if i == 0 {
             first = k;
@@ -344,15 +387,22 @@ fn cluster(work: &mut Work) -> Res {
         Ok(())
     })?;
     println!("ok: the three members agree on one leader ({leader:x})");
-    let members = etcdctl_ok(&urls[0], tls, &["member", "list"])?;
-    expect(
-        "member list has three started members",
-        &members
-            .lines()
-            .filter(|l| l.contains(", started, "))
-            .count()
-            .to_string(),
-        "3",
+    let want: Vec<(&str, String, String)> = (names.iter().enumerate())
+        .map(|(i, n)| (*n, peer_urls[i].clone(), urls[i].clone()))
+        .collect();
+    members_are(&urls[0], tls, &want)?;
+    // A member's peer port refuses a client without a certificate of the CA. (etcd requires one
+    // whenever trusted-ca-file is set, even with client-cert-auth false as in the seed.)
+    refused(
+        work,
+        first + 1,
+        "no certificate on the peer port of etcd02",
+        &peer_urls[1],
+        Some(Tls {
+            ca: &ca,
+            cert: None,
+        }),
+        "client didn't provide a certificate",
     )?;
     expect(
         "put through member 1",
