@@ -6,6 +6,7 @@
 
 mod etcd;
 mod init;
+mod lint;
 mod openssl;
 mod show;
 
@@ -31,6 +32,7 @@ enum Command {
     /// Act as OpenSSL 3 for the commands certificate scripts use (also when started as `openssl`).
     Openssl(openssl::Args),
     Show(show::Args),
+    Lint(lint::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Etcd(args) => etcd::run(args),
         Command::Openssl(args) => openssl::run(args),
         Command::Show(args) => show::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     match result {
         Ok(code) => code,

@@ -316,7 +316,12 @@ pub fn inspect(input: &[u8], now: SystemTime) -> Result<Vec<Decoded>> {
             label: None,
         }]);
     }
-    pem::decode_all(input)?
+    let mut blocks = pem::decode_all(input)?;
+    // `openssl ecparam -genkey` writes the curve before the key; the key names it again.
+    if blocks.iter().any(|b| b.label != EC_PARAMETERS) {
+        blocks.retain(|b| b.label != EC_PARAMETERS);
+    }
+    blocks
         .into_iter()
         .enumerate()
         .map(|(i, block)| {
@@ -334,6 +339,9 @@ pub fn inspect(input: &[u8], now: SystemTime) -> Result<Vec<Decoded>> {
         })
         .collect()
 }
+
+/// The label of the curve block `openssl ecparam -genkey` puts before an EC key.
+const EC_PARAMETERS: &str = "EC PARAMETERS";
 
 fn decode_block(label: &str, der: &[u8], now: SystemTime) -> Result<Object> {
     match label {

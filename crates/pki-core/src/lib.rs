@@ -12,6 +12,7 @@ pub mod files;
 pub mod init;
 pub mod inspect;
 pub mod key;
+pub mod lint;
 pub mod name;
 pub mod pem;
 pub mod serial;

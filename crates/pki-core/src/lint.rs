@@ -1,0 +1,567 @@
+//! Checks of certificates and CSRs against RFC 5280 and sound private-PKI practice, and with
+//! [`Profile::Etcd`] against what etcd needs of its server, peer and client certificates.
+//!
+//! Each [`Finding`] names its [`Rule`]: an id, a [`Severity`], a one-line explanation and the
+//! RFC section or reason; [`rules::ALL`] is the catalogue. Lint judges what the DER says; it
+//! does not check chains or signatures by CAs (that is `verify`), only a CSR's own signature.
+
+pub mod rules;
+
+use std::{collections::BTreeSet, fmt, time::SystemTime};
+
+use der::{Decode, Encode, oid::db::rfc5280 as oids};
+use serde::Serialize;
+use x509_cert::{
+    Certificate,
+    certificate::Version,
+    ext::{
+        Extension,
+        pkix::{SubjectAltName, name::GeneralName},
+    },
+    request::CertReq,
+    time::Time,
+};
+
+use crate::{
+    csr,
+    error::Error,
+    ext::{self, ExtSpec, IsCa, KeyUsage, KeyUsageBit as Bit, San},
+    inspect::{self, ExtValue, KeyDetails, oids as names},
+};
+
+/// How bad a finding is. `pki lint` exits 1 when any finding is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Breaks a MUST of the RFCs, or makes the certificate unusable for its purpose.
+    Error,
+    /// Breaks a SHOULD, or is risky.
+    Warning,
+    /// Worth knowing; not wrong.
+    Notice,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        })
+    }
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: &'static str,
+    /// The RFC section, or the reason when no RFC says it.
+    pub reference: &'static str,
+}
+
+/// One finding: the rule, and what in this certificate triggered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub message: &'static str,
+    pub reference: &'static str,
+    /// Which value, when the rule alone does not say.
+    pub detail: Option<String>,
+}
+
+impl Finding {
+    fn new(rule: Rule, detail: Option<String>) -> Finding {
+        Finding {
+            id: rule.id,
+            severity: rule.severity,
+            message: rule.message,
+            reference: rule.reference,
+            detail,
+        }
+    }
+}
+
+/// What else to check besides RFC 5280.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// RFC 5280 and general practice only.
+    #[default]
+    Rfc5280,
+    /// etcd member certificates (pki.sh's client.crt and peer.crt): served to clients and
+    /// peers and presented to peers: serverAuth and clientAuth, SANs with IP addresses.
+    Etcd,
+    /// A certificate etcd only serves with (`--cert-file` without client use).
+    EtcdServer,
+    /// A client certificate (etcdctl, the API server): clientAuth.
+    EtcdClient,
+}
+
+impl Profile {
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Rfc5280 => "rfc5280",
+            Profile::Etcd => "etcd",
+            Profile::EtcdServer => "etcd-server",
+            Profile::EtcdClient => "etcd-client",
+        }
+    }
+
+    fn serves(self) -> bool {
+        matches!(self, Profile::Etcd | Profile::EtcdServer)
+    }
+
+    fn connects(self) -> bool {
+        matches!(self, Profile::Etcd | Profile::EtcdClient)
+    }
+}
+
+/// What the checks need to know of a certificate's or CSR's extensions.
+struct Exts<'a> {
+    list: &'a [Extension],
+    ca: Option<(bool, IsCa)>,
+    key_usage: Option<(bool, KeyUsage)>,
+    eku: Option<Vec<ext::Eku>>,
+    path_len_without_ca: bool,
+}
+
+impl<'a> Exts<'a> {
+    fn new(list: &'a [Extension], out: &mut Vec<Finding>) -> Exts<'a> {
+        let mut e = Exts {
+            list,
+            ca: None,
+            key_usage: None,
+            eku: None,
+            path_len_without_ca: false,
+        };
+        let mut seen = BTreeSet::new();
+        for x in list {
+            if !seen.insert(x.extn_id) {
+                out.push(Finding::new(
+                    rules::EXTENSION_DUPLICATE,
+                    Some(oid_name(&x.extn_id)),
+                ));
+            }
+            match inspect::describe_extension(x).value {
+                ExtValue::Malformed { error } => out.push(Finding::new(
+                    rules::EXTENSION_MALFORMED,
+                    Some(format!("{}: {error}", oid_name(&x.extn_id))),
+                )),
+                ExtValue::Unknown if x.critical => out.push(Finding::new(
+                    rules::EXTENSION_UNKNOWN_CRITICAL,
+                    Some(oid_name(&x.extn_id)),
+                )),
+                ExtValue::BasicConstraints {
+                    ca: false,
+                    path_len: Some(_),
+                } => e.path_len_without_ca = true,
+                _ => {}
+            }
+            match ExtSpec::from_extension(x) {
+                Ok(Some(ExtSpec::BasicConstraints { critical, ca })) if e.ca.is_none() => {
+                    e.ca = Some((critical, ca));
+                }
+                Ok(Some(ExtSpec::KeyUsage { critical, usage })) if e.key_usage.is_none() => {
+                    e.key_usage = Some((critical, usage));
+                }
+                Ok(Some(ExtSpec::ExtendedKeyUsage { purposes, .. })) if e.eku.is_none() => {
+                    e.eku = Some(purposes);
+                }
+                _ => {}
+            }
+        }
+        e
+    }
+
+    fn is_ca(&self) -> bool {
+        matches!(self.ca, Some((_, IsCa::Ca { .. })))
+    }
+
+    fn find(&self, oid: der::oid::ObjectIdentifier) -> Option<&Extension> {
+        self.list.iter().find(|x| x.extn_id == oid)
+    }
+
+    fn has_eku(&self, want: ext::Eku) -> bool {
+        self.eku.as_ref().is_some_and(|v| v.contains(&want))
+    }
+}
+
+fn oid_name(oid: &der::oid::ObjectIdentifier) -> String {
+    match names::name(oid) {
+        Some(n) => format!("{n} ({oid})"),
+        None => oid.to_string(),
+    }
+}
+
+/// Lints a certificate; `now` judges expiry.
+pub fn lint_certificate(cert: &Certificate, profile: Profile, now: SystemTime) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let tbs = cert.tbs_certificate();
+    let list = tbs.extensions().map(Vec::as_slice).unwrap_or(&[]);
+    let has_unique = tbs.issuer_unique_id().is_some() || tbs.subject_unique_id().is_some();
+    if (!list.is_empty() && tbs.version() != Version::V3)
+        || (has_unique && tbs.version() == Version::V1)
+    {
+        out.push(Finding::new(rules::VERSION_MISMATCH, None));
+    } else if tbs.version() != Version::V3 {
+        out.push(Finding::new(
+            rules::VERSION_NOT_V3,
+            Some(format!("version {}", tbs.version() as u8 + 1)),
+        ));
+    }
+    serial(tbs.serial_number().as_bytes(), &mut out);
+    if cert.signature_algorithm() != tbs.signature() {
+        out.push(Finding::new(rules::SIGNATURE_MISMATCH, None));
+    }
+    weak_hash(&cert.signature_algorithm().oid, &mut out);
+    validity(
+        &tbs.validity().not_before,
+        &tbs.validity().not_after,
+        now,
+        &mut out,
+    );
+    if tbs.issuer().iter_rdn().next().is_none() {
+        out.push(Finding::new(rules::ISSUER_EMPTY, None));
+    }
+    let exts = Exts::new(list, &mut out);
+    let san = exts.find(oids::ID_CE_SUBJECT_ALT_NAME);
+    if tbs.subject().iter_rdn().next().is_none() && !san.is_some_and(|s| s.critical) {
+        out.push(Finding::new(rules::SUBJECT_EMPTY_SAN, None));
+    }
+    let self_issued = tbs.issuer().to_der().ok() == tbs.subject().to_der().ok();
+    let ski = exts.find(oids::ID_CE_SUBJECT_KEY_IDENTIFIER).is_some();
+    if exts.is_ca() {
+        if exts.ca.is_some_and(|(critical, _)| !critical) {
+            out.push(Finding::new(rules::CA_BASIC_CONSTRAINTS_NOT_CRITICAL, None));
+        }
+        match exts.key_usage {
+            None => out.push(Finding::new(rules::CA_KEY_USAGE_MISSING, None)),
+            Some((_, ku)) if !ku.contains(Bit::KeyCertSign) => {
+                out.push(Finding::new(rules::CA_KEY_CERT_SIGN_MISSING, None));
+            }
+            Some(_) => {}
+        }
+        if !ski {
+            out.push(Finding::new(rules::CA_SKI_MISSING, None));
+        }
+    } else {
+        if exts
+            .key_usage
+            .is_some_and(|(_, ku)| ku.contains(Bit::KeyCertSign))
+        {
+            out.push(Finding::new(rules::KEY_CERT_SIGN_NOT_CA, None));
+        }
+        if !ski {
+            out.push(Finding::new(rules::SKI_MISSING, None));
+        }
+    }
+    if exts.path_len_without_ca
+        || (exts.is_ca()
+            && matches!(exts.ca, Some((_, IsCa::Ca { path_len: Some(_) })))
+            && exts
+                .key_usage
+                .is_some_and(|(_, ku)| !ku.contains(Bit::KeyCertSign)))
+    {
+        out.push(Finding::new(rules::PATH_LEN_NOT_CA, None));
+    }
+    if !self_issued && !matches!(ext::authority_key_id(list), Ok(Some(_))) {
+        out.push(Finding::new(rules::AKI_MISSING, None));
+    }
+    let key = inspect::describe_spki(tbs.subject_public_key_info()).key;
+    common(&exts, &key, &mut out);
+    etcd(&exts, &key, profile, &mut out);
+    out
+}
+
+/// Lints a CSR: its requested extensions, key and signature.
+pub fn lint_csr(req: &CertReq, profile: Profile) -> Vec<Finding> {
+    let mut out = Vec::new();
+    weak_hash(&req.algorithm.oid, &mut out);
+    if let Err(Error::BadSignature { .. }) = csr::verify(req) {
+        out.push(Finding::new(rules::CSR_SIGNATURE, None));
+    }
+    let list = match csr::requested_extensions(req) {
+        Ok(l) => l,
+        Err(e) => {
+            out.push(Finding::new(
+                rules::EXTENSION_MALFORMED,
+                Some(format!("extensionRequest: {}", inspect::error_text(&e))),
+            ));
+            Vec::new()
+        }
+    };
+    let exts = Exts::new(&list, &mut out);
+    let san = exts.find(oids::ID_CE_SUBJECT_ALT_NAME);
+    if req.info.subject.iter_rdn().next().is_none() && !san.is_some_and(|s| s.critical) {
+        out.push(Finding::new(rules::SUBJECT_EMPTY_SAN, None));
+    }
+    if !exts.is_ca()
+        && exts
+            .key_usage
+            .is_some_and(|(_, ku)| ku.contains(Bit::KeyCertSign))
+    {
+        out.push(Finding::new(rules::KEY_CERT_SIGN_NOT_CA, None));
+    }
+    let key = inspect::describe_spki(&req.info.public_key).key;
+    common(&exts, &key, &mut out);
+    etcd(&exts, &key, profile, &mut out);
+    out
+}
+
+fn serial(b: &[u8], out: &mut Vec<Finding>) {
+    if b.iter().all(|x| *x == 0) {
+        out.push(Finding::new(rules::SERIAL_ZERO, None));
+    } else if b.first().is_some_and(|x| x & 0x80 != 0) {
+        out.push(Finding::new(rules::SERIAL_NEGATIVE, None));
+    }
+    // The magnitude: a leading 0x00 only carries the sign.
+    let magnitude = if b.first() == Some(&0) { &b[1..] } else { b };
+    if magnitude.len() > 20 {
+        out.push(Finding::new(
+            rules::SERIAL_TOO_LONG,
+            Some(format!("{} octets", magnitude.len())),
+        ));
+    }
+}
+
+fn weak_hash(oid: &der::oid::ObjectIdentifier, out: &mut Vec<Finding>) {
+    if let Some((name, names::Hash::Md2 | names::Hash::Md5 | names::Hash::Sha1)) =
+        names::signature(oid)
+    {
+        out.push(Finding::new(rules::SIGNATURE_WEAK_HASH, Some(name.into())));
+    }
+}
+
+fn validity(not_before: &Time, not_after: &Time, now: SystemTime, out: &mut Vec<Finding>) {
+    for (which, t) in [("notBefore", not_before), ("notAfter", not_after)] {
+        if let Time::GeneralTime(_) = t
+            && t.to_date_time().year() < 2050
+        {
+            out.push(Finding::new(
+                rules::TIME_ENCODING,
+                Some(format!("{which} {}", t.to_date_time())),
+            ));
+        }
+    }
+    let (nb, na) = (not_before.to_system_time(), not_after.to_system_time());
+    if nb > na {
+        out.push(Finding::new(rules::VALIDITY_ORDER, None));
+    } else if now > na {
+        out.push(Finding::new(
+            rules::EXPIRED,
+            Some(format!("notAfter {}", not_after.to_date_time())),
+        ));
+    } else if now < nb {
+        out.push(Finding::new(
+            rules::NOT_YET_VALID,
+            Some(format!("notBefore {}", not_before.to_date_time())),
+        ));
+    }
+}
+
+/// Rules shared by certificates and CSRs: keyUsage, EKU, SAN, key.
+fn common(exts: &Exts<'_>, key: &KeyDetails, out: &mut Vec<Finding>) {
+    if let Some((critical, ku)) = exts.key_usage {
+        if !critical {
+            out.push(Finding::new(rules::KEY_USAGE_NOT_CRITICAL, None));
+        }
+        if ku.is_empty() {
+            out.push(Finding::new(rules::KEY_USAGE_EMPTY, None));
+        }
+        if (ku.contains(Bit::EncipherOnly) || ku.contains(Bit::DecipherOnly))
+            && !ku.contains(Bit::KeyAgreement)
+        {
+            out.push(Finding::new(rules::KEY_USAGE_ENCIPHER_ONLY, None));
+        }
+        key_usage_for_key(&ku, key, out);
+        if let Some(purposes) = &exts.eku {
+            for p in purposes {
+                if let Some(allowed) = eku_bits(*p)
+                    && !allowed.iter().any(|b| ku.contains(*b))
+                {
+                    out.push(Finding::new(
+                        rules::EKU_KEY_USAGE,
+                        Some(format!(
+                            "{} needs one of {}",
+                            p.conf_name().unwrap_or("?"),
+                            allowed
+                                .iter()
+                                .map(|b| b.conf_name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(san) = exts.find(oids::ID_CE_SUBJECT_ALT_NAME)
+        && let Ok(names) = SubjectAltName::from_der(san.extn_value.as_bytes())
+    {
+        san_names(&names.0, out);
+    }
+    if let KeyDetails::Rsa { bits, exponent, .. } = key {
+        if *bits < 2048 {
+            out.push(Finding::new(
+                rules::RSA_KEY_SIZE,
+                Some(format!("{bits} bits")),
+            ));
+        }
+        if exponent != "65537" {
+            out.push(Finding::new(
+                rules::RSA_EXPONENT,
+                Some(format!("e = {exponent}")),
+            ));
+        }
+    }
+}
+
+/// The keyUsage bits consistent with each purpose (RFC 5280 4.2.1.12); `None` for purposes
+/// RFC 5280 does not tie to bits.
+fn eku_bits(p: ext::Eku) -> Option<&'static [Bit]> {
+    use ext::Eku::*;
+    Some(match p {
+        ServerAuth => &[
+            Bit::DigitalSignature,
+            Bit::KeyEncipherment,
+            Bit::KeyAgreement,
+        ],
+        ClientAuth => &[Bit::DigitalSignature, Bit::KeyAgreement],
+        CodeSigning => &[Bit::DigitalSignature],
+        EmailProtection => &[
+            Bit::DigitalSignature,
+            Bit::NonRepudiation,
+            Bit::KeyEncipherment,
+            Bit::KeyAgreement,
+        ],
+        TimeStamping | OcspSigning => &[Bit::DigitalSignature, Bit::NonRepudiation],
+        Other(_) => return None,
+    })
+}
+
+fn key_usage_for_key(ku: &KeyUsage, key: &KeyDetails, out: &mut Vec<Finding>) {
+    let forbidden: &[Bit] = match key {
+        KeyDetails::Rsa { .. } => &[Bit::KeyAgreement, Bit::EncipherOnly, Bit::DecipherOnly],
+        KeyDetails::Ec { .. } => &[Bit::KeyEncipherment, Bit::DataEncipherment],
+        KeyDetails::Edwards { algorithm, .. } if algorithm.starts_with("Ed") => &[
+            Bit::KeyEncipherment,
+            Bit::DataEncipherment,
+            Bit::KeyAgreement,
+            Bit::EncipherOnly,
+            Bit::DecipherOnly,
+        ],
+        KeyDetails::Edwards { .. } => &[
+            Bit::DigitalSignature,
+            Bit::NonRepudiation,
+            Bit::KeyEncipherment,
+            Bit::DataEncipherment,
+            Bit::KeyCertSign,
+            Bit::CrlSign,
+        ],
+        _ => &[],
+    };
+    let bad: Vec<&str> = forbidden
+        .iter()
+        .filter(|b| ku.contains(**b))
+        .map(|b| b.conf_name())
+        .collect();
+    if !bad.is_empty() {
+        out.push(Finding::new(
+            rules::KEY_USAGE_KEY_TYPE,
+            Some(format!("{} with a {} key", bad.join(", "), key_name(key))),
+        ));
+    }
+}
+
+fn key_name(key: &KeyDetails) -> String {
+    match key {
+        KeyDetails::Rsa { .. } => "RSA".into(),
+        KeyDetails::Ec { curve, .. } => format!("EC {curve}"),
+        KeyDetails::Edwards { algorithm, .. } => (*algorithm).into(),
+        _ => "other".into(),
+    }
+}
+
+fn san_names(names: &[GeneralName], out: &mut Vec<Finding>) {
+    if names.is_empty() {
+        out.push(Finding::new(rules::SAN_EMPTY, None));
+    }
+    for gn in names {
+        let (text, check): (String, fn(&str) -> crate::Result<San>) = match gn {
+            GeneralName::DnsName(s) => (s.to_string(), San::dns),
+            GeneralName::Rfc822Name(s) => (s.to_string(), San::email),
+            GeneralName::UniformResourceIdentifier(s) => (s.to_string(), San::uri),
+            GeneralName::IpAddress(o) => {
+                let n = o.as_bytes().len();
+                if n != 4 && n != 16 {
+                    out.push(Finding::new(
+                        rules::SAN_IP_LENGTH,
+                        Some(format!("{n} octets")),
+                    ));
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if text.is_empty() {
+            out.push(Finding::new(rules::SAN_EMPTY_NAME, None));
+            continue;
+        }
+        if check(&text).is_err() {
+            let rule = match gn {
+                GeneralName::DnsName(_) => rules::SAN_DNS,
+                GeneralName::Rfc822Name(_) => rules::SAN_EMAIL,
+                _ => rules::SAN_URI,
+            };
+            out.push(Finding::new(rule, Some(format!("{text:?}"))));
+        }
+    }
+}
+
+fn etcd(exts: &Exts<'_>, key: &KeyDetails, profile: Profile, out: &mut Vec<Finding>) {
+    if profile == Profile::Rfc5280 || exts.is_ca() {
+        return;
+    }
+    match &exts.eku {
+        None => out.push(Finding::new(rules::ETCD_EKU_MISSING, None)),
+        Some(_) => {
+            if profile.serves() && !exts.has_eku(ext::Eku::ServerAuth) {
+                out.push(Finding::new(rules::ETCD_SERVER_AUTH, None));
+            }
+            if profile.connects() && !exts.has_eku(ext::Eku::ClientAuth) {
+                out.push(Finding::new(rules::ETCD_CLIENT_AUTH, None));
+            }
+        }
+    }
+    if !profile.serves() {
+        return;
+    }
+    match exts
+        .find(oids::ID_CE_SUBJECT_ALT_NAME)
+        .and_then(|s| SubjectAltName::from_der(s.extn_value.as_bytes()).ok())
+    {
+        None => out.push(Finding::new(rules::ETCD_SAN_MISSING, None)),
+        Some(san) => {
+            if !san.0.iter().any(|g| matches!(g, GeneralName::IpAddress(_))) {
+                out.push(Finding::new(rules::ETCD_SAN_IP, None));
+            }
+        }
+    }
+    if let (KeyDetails::Rsa { .. }, Some((_, ku))) = (key, exts.key_usage) {
+        let missing: Vec<&str> = [Bit::DigitalSignature, Bit::KeyEncipherment]
+            .into_iter()
+            .filter(|b| !ku.contains(*b))
+            .map(|b| b.conf_name())
+            .collect();
+        if !missing.is_empty() {
+            out.push(Finding::new(
+                rules::ETCD_KEY_USAGE,
+                Some(format!("missing {}", missing.join(", "))),
+            ));
+        }
+    }
+}
