@@ -7,7 +7,7 @@ use pki_core::{
     etcd::{CLUSTER_TOKEN, Config, Set},
 };
 
-/// Work with etcd.
+/// etcd's configuration for the sets `pki init` makes.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -19,9 +19,11 @@ enum Command {
     Config(ConfigArgs),
 }
 
-/// Print the etcd.yaml (`etcd --config-file`) of one node of the set `pki init` made, in the
-/// form of the seed's: client.crt serves clients and must be presented by them, peer.crt
-/// secures traffic between members.
+/// Print the etcd.yaml (`etcd --config-file`) of one node of a set made by `pki init`.
+///
+/// The form is the seed's: client.crt serves clients, who must present a certificate of
+/// ca.crt; peer.crt secures the traffic between members. The nodes are read from the set's
+/// openssl.conf; client.crt and peer.crt must name them.
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
     /// The node (a name in the set's openssl.conf).
@@ -51,9 +53,10 @@ pub struct ConfigArgs {
     #[arg(long)]
     cluster: bool,
     /// initial-cluster-token.
-    #[arg(long, default_value = CLUSTER_TOKEN)]
+    #[arg(long, value_name = "TOKEN", default_value = CLUSTER_TOKEN)]
     cluster_token: String,
-    /// Members must present a certificate from the CA to each other (peer client-cert-auth).
+    /// Write peer client-cert-auth: true (etcd asks peers for a certificate of ca.crt anyway,
+    /// since trusted-ca-file is set).
     #[arg(long)]
     peer_client_cert_auth: bool,
 }
