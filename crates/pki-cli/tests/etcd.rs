@@ -50,6 +50,24 @@ fn seed_form_for_one_node() {
 }
 
 #[test]
+fn the_set_openssl_made_from_pki_sh_gives_the_same_configuration() {
+    let d = TestDir::new("etcd-openssl");
+    let reference = util::reference();
+    let dir = reference.to_str().expect("UTF-8 path");
+    let args = [
+        "etcd",
+        "config",
+        "etcd02",
+        "--dir",
+        dir,
+        "--cert-dir",
+        "certs",
+    ];
+    let run = pki(&d, &args, &[]).ok();
+    golden("etcd02-seed.yaml", &run.stdout());
+}
+
+#[test]
 fn the_folder_defaults_to_the_current_one() {
     let d = TestDir::new("etcd-dot");
     seed_set(&d, ".");
