@@ -846,3 +846,53 @@ fn the_compat_doc_lists_every_supported_option() {
         }
     }
 }
+
+/// The certificates of the real-world chains in ../shared/testdata/limbo/online (x509-limbo),
+/// as PEM texts pulled out of the JSON.
+fn public_certificates() -> Vec<String> {
+    let dir = reference().join("../../testdata/limbo/online");
+    let entries = fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: the public test suites in ../shared/testdata are needed",
+            dir.display()
+        )
+    });
+    let mut pems = Vec::new();
+    for entry in entries.flatten() {
+        let text = fs::read_to_string(entry.path()).expect("read limbo file");
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+            let end_marker = "-----END CERTIFICATE-----";
+            let Some(end) = rest[start..].find(end_marker) else {
+                break;
+            };
+            let pem = &rest[start..start + end + end_marker.len()];
+            pems.push(format!("{}\n", pem.replace("\\n", "\n")));
+            rest = &rest[start + end..];
+        }
+    }
+    pems.sort();
+    pems.dedup();
+    pems
+}
+
+#[test]
+fn x509_text_of_public_certificates_matches_openssl() {
+    let d = TestDir::new("public-text");
+    let mut compared = 0;
+    for (i, pem) in public_certificates().iter().enumerate() {
+        let f = format!("{i}.pem");
+        fs::write(d.join(&f), pem).expect("write");
+        let theirs = openssl(&d, &["x509", "-in", &f, "-noout", "-text"]).ok();
+        // EV jurisdiction attributes: pki_core::name prints their dotted OIDs.
+        if theirs.stdout().contains("jurisdiction") {
+            continue;
+        }
+        same(&d, &["x509", "-in", &f, "-noout", "-text"]);
+        compared += 1;
+    }
+    assert!(
+        compared >= 30,
+        "only {compared} public certificates compared"
+    );
+}

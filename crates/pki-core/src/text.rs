@@ -20,6 +20,8 @@ use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::{Certificate, certificate::Version, ext::Extension, request::CertReq, time::Time};
 use zeroize::Zeroizing;
 
+mod extensions;
+
 use crate::{
     csr,
     error::{Error, Result},
@@ -216,8 +218,23 @@ pub fn extension(e: &Extension, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let crit = if e.critical { "critical" } else { "" };
     let mut s = format!("{pad}{}: {crit}\n", extension_heading(&e.extn_id));
-    let value = extension_value(e).unwrap_or_else(|| hex_upper(e.extn_value.as_bytes()));
-    let _ = writeln!(s, "{pad}    {value}");
+    if let Some(value) = extension_value(e) {
+        let _ = writeln!(s, "{pad}    {value}");
+    } else if let Some(lines) = extensions::render(e, indent + 4) {
+        s.push_str(&lines);
+    } else {
+        // OpenSSL's ASN1_STRING_print of the value: printable ASCII as is, other bytes as '.'.
+        s.push_str(&pad);
+        s.push_str("    ");
+        s.extend(e.extn_value.as_bytes().iter().map(|&b| {
+            if b > b'~' || (b < b' ' && b != b'\n' && b != b'\r') {
+                '.'
+            } else {
+                char::from(b)
+            }
+        }));
+        s.push('\n');
+    }
     s
 }
 
@@ -260,6 +277,10 @@ fn public_key_info(spki: &SubjectPublicKeyInfoOwned, indent: usize) -> String {
         "{pad}Public Key Algorithm: {}\n",
         algorithm_name(&spki.algorithm.oid)
     );
+    if let Some(ec) = ec_public(spki, indent + 4) {
+        s.push_str(&ec);
+        return s;
+    }
     match PublicKey::from_spki(spki) {
         Ok(k) => s.push_str(&rsa_public(
             &k,
@@ -273,6 +294,29 @@ fn public_key_info(spki: &SubjectPublicKeyInfoOwned, indent: usize) -> String {
         }
     }
     s
+}
+
+/// An EC public key on a named NIST curve, as OpenSSL prints it.
+fn ec_public(spki: &SubjectPublicKeyInfoOwned, indent: usize) -> Option<String> {
+    if spki.algorithm.oid != rfc5912::ID_EC_PUBLIC_KEY {
+        return None;
+    }
+    let curve: ObjectIdentifier = spki.algorithm.parameters.as_ref()?.decode_as().ok()?;
+    let (bits, asn1, nist) = match curve.to_string().as_str() {
+        "1.2.840.10045.3.1.7" => (256, "prime256v1", "P-256"),
+        "1.3.132.0.34" => (384, "secp384r1", "P-384"),
+        "1.3.132.0.35" => (521, "secp521r1", "P-521"),
+        _ => return None,
+    };
+    let pad = " ".repeat(indent);
+    let mut s = format!("{pad}Public-Key: ({bits} bit)\n{pad}pub:\n");
+    s.push_str(&hex_block(
+        spki.subject_public_key.raw_bytes(),
+        15,
+        indent + 4,
+    ));
+    let _ = writeln!(s, "{pad}ASN1 OID: {asn1}\n{pad}NIST CURVE: {nist}");
+    Some(s)
 }
 
 fn rsa_public(k: &PublicKey, indent: usize, title: &str, n: &str, e: &str) -> String {

@@ -1,0 +1,279 @@
+//! The extensions pki reads but does not make, printed as OpenSSL 3.0's `X509V3_EXT_print`
+//! prints them: Authority Information Access, CRL Distribution Points, Certificate Policies
+//! and the Certificate Transparency SCT list of public certificates.
+
+use std::fmt::Write as _;
+
+use der::{Any, DateTime, Decode, Tag, Tagged, asn1::Ia5String};
+use x509_cert::ext::{
+    Extension,
+    pkix::{
+        AuthorityInfoAccessSyntax, CertificatePolicies, CrlDistributionPoints,
+        name::{DistributionPointName, GeneralName},
+    },
+};
+
+use super::MONTHS;
+use crate::{ext, name};
+
+const AIA: &str = "1.3.6.1.5.5.7.1.1";
+const CRL_DP: &str = "2.5.29.31";
+const POLICIES: &str = "2.5.29.32";
+const SCTS: &str = "1.3.6.1.4.1.11129.2.4.2";
+const SAN: &str = "2.5.29.17";
+const IAN: &str = "2.5.29.18";
+
+/// The value lines (each ending in `\n`) of an extension this module knows, at `indent`;
+/// `None` for others, and for values that do not decode.
+pub(super) fn render(e: &Extension, indent: usize) -> Option<String> {
+    let bytes = e.extn_value.as_bytes();
+    let lines = match e.extn_id.to_string().as_str() {
+        AIA => aia(&AuthorityInfoAccessSyntax::from_der(bytes).ok()?, indent),
+        CRL_DP => crl_dp(&CrlDistributionPoints::from_der(bytes).ok()?, indent)?,
+        POLICIES => policies(&CertificatePolicies::from_der(bytes).ok()?, indent)?,
+        SCTS => scts(bytes, indent)?,
+        SAN | IAN => {
+            let names = x509_cert::ext::pkix::name::GeneralNames::from_der(bytes).ok()?;
+            let list: Vec<String> = names.iter().map(general_name).collect();
+            format!("{}{}", " ".repeat(indent), list.join(", "))
+        }
+        _ => return None,
+    };
+    Some(lines + "\n")
+}
+
+/// OpenSSL's `GENERAL_NAME_print`.
+pub(super) fn general_name(g: &GeneralName) -> String {
+    match g {
+        GeneralName::Rfc822Name(s) => format!("email:{s}"),
+        GeneralName::DnsName(s) => format!("DNS:{s}"),
+        GeneralName::UniformResourceIdentifier(s) => format!("URI:{s}"),
+        GeneralName::DirectoryName(n) => format!("DirName:{}", name::to_openssl_string(n)),
+        GeneralName::IpAddress(o) => match ext::ip_from_bytes(o.as_bytes()) {
+            Some(ip) => ext::San::Ip(ip).to_string(),
+            None => "IP Address:<invalid>".into(),
+        },
+        GeneralName::RegisteredId(oid) => format!("Registered ID:{oid}"),
+        GeneralName::OtherName(_) => "othername:<unsupported>".into(),
+        GeneralName::EdiPartyName(_) => "EdiPartyName:<unsupported>".into(),
+    }
+}
+
+fn aia(a: &AuthorityInfoAccessSyntax, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    a.0.iter()
+        .map(|d| {
+            let method = match d.access_method.to_string().as_str() {
+                "1.3.6.1.5.5.7.48.1" => "OCSP".to_owned(),
+                "1.3.6.1.5.5.7.48.2" => "CA Issuers".to_owned(),
+                other => other.to_owned(),
+            };
+            format!("{pad}{method} - {}", general_name(&d.access_location))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn crl_dp(dps: &CrlDistributionPoints, indent: usize) -> Option<String> {
+    let pad = " ".repeat(indent);
+    let mut points = Vec::new();
+    for dp in &dps.0 {
+        if dp.reasons.is_some() || dp.crl_issuer.is_some() {
+            return None;
+        }
+        match &dp.distribution_point {
+            Some(DistributionPointName::FullName(names)) => {
+                let gens: Vec<String> = names
+                    .iter()
+                    .map(|g| format!("{pad}  {}", general_name(g)))
+                    .collect();
+                points.push(format!("{pad}Full Name:\n{}", gens.join("\n")));
+            }
+            _ => return None,
+        }
+    }
+    Some(points.join("\n"))
+}
+
+fn policies(p: &CertificatePolicies, indent: usize) -> Option<String> {
+    const ANY_POLICY: &str = "2.5.29.32.0";
+    const CPS: &str = "1.3.6.1.5.5.7.2.1";
+    const USER_NOTICE: &str = "1.3.6.1.5.5.7.2.2";
+    let pad = " ".repeat(indent);
+    let mut out = Vec::new();
+    for info in &p.0 {
+        let id = info.policy_identifier.to_string();
+        let id = if id == ANY_POLICY {
+            "X509v3 Any Policy".to_owned()
+        } else {
+            id
+        };
+        let mut s = format!("{pad}Policy: {id}");
+        for q in info.policy_qualifiers.iter().flatten() {
+            let value = q.qualifier.as_ref();
+            match q.policy_qualifier_id.to_string().as_str() {
+                CPS => {
+                    let uri = value?.decode_as::<Ia5String>().ok()?;
+                    let _ = write!(s, "\n{pad}  CPS: {uri}");
+                }
+                USER_NOTICE => {
+                    let _ = write!(s, "\n{pad}  User Notice:");
+                    s.push_str(&user_notice(value?, indent + 4)?);
+                }
+                other => {
+                    let _ = write!(s, "\n{pad}    Unknown Qualifier: {other}");
+                }
+            }
+        }
+        out.push(s);
+    }
+    Some(out.join("\n"))
+}
+
+/// `UserNotice ::= SEQUENCE { noticeRef NoticeReference OPTIONAL, explicitText DisplayText
+/// OPTIONAL }`, read loosely (x509-cert's type mistypes noticeRef).
+fn user_notice(value: &Any, indent: usize) -> Option<String> {
+    let pad = " ".repeat(indent);
+    let items: Vec<Any> = value.decode_as().ok()?;
+    let mut s = String::new();
+    for item in items {
+        if item.tag() == Tag::Sequence {
+            let parts: Vec<Any> = item.decode_as().ok()?;
+            let org = parts.first().and_then(name::attribute_value_string)?;
+            let numbers: Vec<Any> = parts.get(1)?.decode_as().ok()?;
+            let numbers: Vec<String> = numbers
+                .iter()
+                .map(|n| {
+                    n.value()
+                        .iter()
+                        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+                        .to_string()
+                })
+                .collect();
+            let plural = if numbers.len() > 1 { "s" } else { "" };
+            let _ = write!(
+                s,
+                "\n{pad}Organization: {org}\n{pad}Number{plural}: {}",
+                numbers.join(", ")
+            );
+        } else {
+            let text = name::attribute_value_string(&item)?;
+            let _ = write!(s, "\n{pad}Explicit Text: {text}");
+        }
+    }
+    Some(s)
+}
+
+/// OpenSSL's `BIO_hex_string`: upper-case `AA:` bytes, `width` a line, continuation lines
+/// indented by `indent`.
+fn hex_string(indent: usize, width: usize, data: &[u8]) -> String {
+    let mut s = String::new();
+    let Some((last, rest)) = data.split_last() else {
+        return s;
+    };
+    let mut j = 0;
+    for (i, b) in rest.iter().enumerate() {
+        if i > 0 && j == 0 {
+            s.push_str(&" ".repeat(indent));
+        }
+        let _ = write!(s, "{b:02X}:");
+        j = (j + 1) % width;
+        if j == 0 {
+            s.push('\n');
+        }
+    }
+    if !rest.is_empty() && j == 0 {
+        s.push_str(&" ".repeat(indent));
+    }
+    let _ = write!(s, "{last:02X}");
+    s
+}
+
+/// A TLS `opaque<0..2^16-1>`: a 16-bit length and the bytes.
+fn take_u16_prefixed<'a>(b: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let (len, rest) = b.split_first_chunk::<2>()?;
+    let len = usize::from(u16::from_be_bytes(*len));
+    if rest.len() < len {
+        return None;
+    }
+    let (v, rest) = rest.split_at(len);
+    *b = rest;
+    Some(v)
+}
+
+/// The SignedCertificateTimestampList of RFC 6962 section 3.3, in an OCTET STRING.
+fn scts(value: &[u8], indent: usize) -> Option<String> {
+    let list = der::asn1::OctetString::from_der(value).ok()?;
+    let mut outer = list.as_bytes();
+    let mut all = take_u16_prefixed(&mut outer)?;
+    if !outer.is_empty() {
+        return None;
+    }
+    let pad = " ".repeat(indent);
+    let mut out = Vec::new();
+    while !all.is_empty() {
+        let mut sct = take_u16_prefixed(&mut all)?;
+        let (&version, rest) = sct.split_first()?;
+        let (log_id, rest) = rest.split_first_chunk::<32>()?;
+        let (ts, mut rest) = rest.split_first_chunk::<8>()?;
+        let exts = take_u16_prefixed(&mut rest)?;
+        let (&[hash, sig], mut rest) = rest.split_first_chunk::<2>()?;
+        let signature = take_u16_prefixed(&mut rest)?;
+        sct = rest;
+        if version != 0 || !sct.is_empty() {
+            return None;
+        }
+        let ms = u64::from_be_bytes(*ts);
+        let t = DateTime::from_unix_duration(std::time::Duration::from_secs(ms / 1000)).ok()?;
+        let alg = match (hash, sig) {
+            (4, 3) => "ecdsa-with-SHA256",
+            (5, 3) => "ecdsa-with-SHA384",
+            (4, 1) => "sha256WithRSAEncryption",
+            _ => return None,
+        };
+        let deep = indent + 4;
+        let cont = indent + 16;
+        let dpad = " ".repeat(deep);
+        let mut s = format!(
+            "{pad}Signed Certificate Timestamp:\n{dpad}Version   : v1 (0x0)\n{dpad}Log ID    : {}\n",
+            hex_string(cont, 16, log_id)
+        );
+        let _ = writeln!(
+            s,
+            "{dpad}Timestamp : {} {:2} {:02}:{:02}:{:02}.{:03} {} GMT",
+            MONTHS[usize::from(t.month().clamp(1, 12)) - 1],
+            t.day(),
+            t.hour(),
+            t.minutes(),
+            t.seconds(),
+            ms % 1000,
+            t.year()
+        );
+        if exts.is_empty() {
+            let _ = writeln!(s, "{dpad}Extensions: none");
+        } else {
+            let _ = writeln!(s, "{dpad}Extensions: {}", hex_string(cont, 16, exts));
+        }
+        let _ = write!(
+            s,
+            "{dpad}Signature : {alg}\n{}{}",
+            " ".repeat(cont),
+            hex_string(cont, 16, signature)
+        );
+        out.push(s);
+    }
+    Some(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_string_wraps_like_openssl() {
+        assert_eq!(hex_string(2, 2, &[1, 2, 3]), "01:02:\n  03");
+        assert_eq!(hex_string(2, 2, &[1, 2]), "01:02");
+        assert_eq!(hex_string(2, 2, &[1]), "01");
+        assert_eq!(hex_string(2, 2, &[]), "");
+    }
+}
