@@ -1,6 +1,8 @@
 //! Helpers for the cross-cutting tests: paths to the shared reference data, temporary folders,
 //! and the real openssl CLI.
 
+pub mod fuzz;
+
 use std::{
     fs,
     path::{Path, PathBuf},

@@ -245,7 +245,30 @@ impl CertBuilder {
 /// Reads one certificate, PEM (`CERTIFICATE`) or DER.
 pub fn decode(input: &[u8]) -> Result<Certificate> {
     let (_, der) = pem::decode_one(input, &[pem::CERTIFICATE, "TRUSTED CERTIFICATE"])?;
-    Certificate::from_der(&der).map_err(Error::der("certificate"))
+    from_der(&der)
+}
+
+/// Decodes DER that must be canonical: x509-cert accepts a few non-DER forms (an explicit
+/// `critical FALSE`) that it re-encodes differently, which would make every signature check
+/// over the re-encoded TBSCertificate fail and `pki` show other bytes than the file holds.
+fn from_der(der: &[u8]) -> Result<Certificate> {
+    let crt = Certificate::from_der(der).map_err(Error::der("certificate"))?;
+    canonical(&crt, der, "certificate")?;
+    Ok(crt)
+}
+
+/// Refuses `der` when `value`, decoded from it, re-encodes to other bytes.
+pub(crate) fn canonical(value: &impl Encode, der: &[u8], what: &'static str) -> Result<()> {
+    if value.to_der().map_err(Error::encode(what))? == der {
+        return Ok(());
+    }
+    Err(Error::Der {
+        what,
+        source: der::ErrorKind::Noncanonical {
+            tag: der::Tag::Sequence,
+        }
+        .into(),
+    })
 }
 
 /// Every certificate of a PEM bundle, or the one DER certificate.
@@ -262,7 +285,7 @@ pub fn decode_all(input: &[u8]) -> Result<Vec<Certificate>> {
                     found: b.label,
                 });
             }
-            Certificate::from_der(&b.der).map_err(Error::der("certificate"))
+            from_der(&b.der)
         })
         .collect()
 }

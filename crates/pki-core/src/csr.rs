@@ -79,6 +79,7 @@ pub fn decode(input: &[u8]) -> Result<CertReq> {
         &[pem::CERTIFICATE_REQUEST, pem::NEW_CERTIFICATE_REQUEST],
     )?;
     let req = CertReq::from_der(&der).map_err(Error::der("CSR"))?;
+    crate::cert::canonical(&req, &der, "CSR")?;
     verify(&req)?;
     Ok(req)
 }

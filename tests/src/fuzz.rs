@@ -1,0 +1,600 @@
+//! The bodies of the fuzz targets in `fuzz/fuzz_targets/`, here so that plain `cargo test`
+//! replays the committed regression inputs (`fuzz/regressions/<target>/`) and the seed corpus
+//! through exactly the code the fuzzer runs (`tests/tests/fuzz_regressions.rs`).
+//!
+//! Each target takes outside bytes, must not panic on any of them, and checks an oracle beyond
+//! "no crash": a DER decode that succeeds re-encodes to the same bytes, a parsed value encodes
+//! and decodes back to itself, and [`builder`] builds a certificate and a CSR from structured
+//! arbitrary parameters and finds every field again after decoding them.
+
+use std::{
+    net::IpAddr,
+    sync::OnceLock,
+    time::{Duration, SystemTime},
+};
+
+use arbitrary::{Arbitrary, Unstructured};
+use der::{Decode, Encode};
+use pki_core::{
+    Error,
+    cert::{self, CertBuilder, Issuer},
+    conf::{self, Conf},
+    csr,
+    ext::{Eku, ExtSpec, IsCa, KeyUsage, KeyUsageBit, San},
+    init::Node,
+    inspect,
+    key::{PrivateKey, PublicKey},
+    name, pem, serial,
+};
+use spki::SubjectPublicKeyInfoOwned;
+use x509_cert::{Certificate, request::CertReq};
+
+/// One fuzz target: its name (the file `fuzz/fuzz_targets/<name>.rs` and the `[[bin]]` of
+/// `fuzz/Cargo.toml`) and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target, in the order fuzz/README.md lists them.
+pub const TARGETS: &[Target] = &[
+    ("cert_der", cert_der),
+    ("csr_der", csr_der),
+    ("private_key", private_key),
+    ("public_key", public_key),
+    ("pem", pem_blocks),
+    ("conf", conf_file),
+    ("subj", subj),
+    ("san", san),
+    ("node", node),
+    ("serial_file", serial_file),
+    ("chain", chain),
+    ("show", show),
+    ("builder", builder),
+];
+
+/// The target named `name`.
+pub fn target(name: &str) -> Option<fn(&[u8])> {
+    TARGETS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+}
+
+/// Runs the target named `name` on `data`: the whole body of each `fuzz/fuzz_targets/*.rs`.
+pub fn run(name: &str, data: &[u8]) {
+    match target(name) {
+        Some(f) => f(data),
+        None => panic!("no fuzz target {name:?} in pki_tests::fuzz::TARGETS"),
+    }
+}
+
+/// Text targets read UTF-8 only: the CLI and the config reader take `&str`.
+fn text(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// A certificate, PEM or DER (`pki_core::cert::decode`); one that decodes re-encodes to the
+/// bytes it came from, and everything `pki` derives from it is computed without a panic.
+pub fn cert_der(data: &[u8]) {
+    if let Ok(crt) = cert::decode(data) {
+        let der = match pem::decode_one(data, &[pem::CERTIFICATE, "TRUSTED CERTIFICATE"]) {
+            Ok((_, der)) => der,
+            Err(e) => panic!("cert::decode accepted what pem::decode_one refuses: {e}"),
+        };
+        assert_eq!(
+            crt.to_der().expect("re-encode"),
+            der,
+            "certificate re-encodes differently"
+        );
+        look_at(&crt);
+    }
+    // The decoder under pki's own, which accepts non-canonical DER: what pki reads from it
+    // must not panic either.
+    if let Ok(crt) = Certificate::from_der(data) {
+        look_at(&crt);
+    }
+}
+
+/// Everything pki reads out of a certificate, for the panics it might hide.
+fn look_at(crt: &Certificate) {
+    let tbs = crt.tbs_certificate();
+    let _ = name::to_openssl_string(tbs.subject());
+    let _ = name::to_rfc4514(tbs.issuer());
+    let _ = cert::ext_specs(crt);
+    let _ = cert::serial_bytes(crt);
+    let _ = cert::not_after(crt);
+    if let Ok(key) = PublicKey::from_spki(tbs.subject_public_key_info()) {
+        let _ = (key.bits(), key.exponent(), key.modulus());
+        let _ = cert::verify_issued_by(crt, crt);
+    }
+}
+
+/// A PKCS#10 request, PEM or DER: one that decodes (signature checked) re-encodes to its
+/// bytes; its extensionRequest is read.
+pub fn csr_der(data: &[u8]) {
+    if let Ok(req) = csr::decode(data) {
+        let der = pem::decode_one(
+            data,
+            &[pem::CERTIFICATE_REQUEST, pem::NEW_CERTIFICATE_REQUEST],
+        )
+        .expect("csr::decode accepted it")
+        .1;
+        assert_eq!(
+            req.to_der().expect("re-encode"),
+            der,
+            "CSR re-encodes differently"
+        );
+        let _ = name::to_rfc4514(&req.info.subject);
+    }
+    // Most fuzz inputs have no valid signature: read the rest without checking it.
+    if let Ok(req) = CertReq::from_der(data) {
+        let _ = csr::verify(&req);
+        if let Ok(exts) = csr::requested_extensions(&req) {
+            for e in &exts {
+                let _ = ExtSpec::from_extension(e);
+            }
+        }
+    }
+}
+
+/// A private key: PEM `PRIVATE KEY` or `RSA PRIVATE KEY`, PKCS#8 or PKCS#1 DER. A key that
+/// decodes survives PKCS#8 encoding and decoding unchanged.
+pub fn private_key(data: &[u8]) {
+    if let Ok(key) = PrivateKey::decode(data) {
+        let der = key.to_pkcs8_der().expect("PKCS#8");
+        assert_eq!(PrivateKey::decode(&der).expect("decode own PKCS#8"), key);
+        let pem = key.to_pkcs8_pem().expect("PEM");
+        assert_eq!(
+            PrivateKey::decode(pem.as_bytes()).expect("decode own PEM"),
+            key
+        );
+    }
+}
+
+/// A public key: PEM `PUBLIC KEY` or `RSA PUBLIC KEY`, or SPKI DER. One that decodes survives
+/// SPKI encoding unchanged.
+pub fn public_key(data: &[u8]) {
+    if let Ok(key) = PublicKey::decode(data) {
+        let spki = key.to_spki().expect("SPKI");
+        assert_eq!(PublicKey::from_spki(&spki).expect("own SPKI"), key);
+    }
+}
+
+/// PEM armour: any number of blocks, text around them, odd headers, CRLF. The blocks found
+/// are encoded again and read back the same.
+pub fn pem_blocks(data: &[u8]) {
+    let _ = pem::is_pem(data);
+    let _ = pem::decode_one(data, &[pem::CERTIFICATE]);
+    if let Ok(blocks) = pem::decode_all(data) {
+        let again: String = blocks
+            .iter()
+            .map(|b| pem::encode(&b.label, &b.der))
+            .collect();
+        assert_eq!(
+            pem::decode_all(again.as_bytes()).expect("own PEM"),
+            blocks,
+            "PEM round trip"
+        );
+    }
+}
+
+/// A fixed environment for `$ENV::X`, so that a crash replays anywhere.
+fn env(name: &str) -> Option<String> {
+    (name == "HOME").then(|| "/root".to_owned())
+}
+
+/// The openssl.conf reader and every extension section in it. Each extension read back from
+/// its DER is the one written.
+pub fn conf_file(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let Ok(conf) = Conf::parse_with_env("fuzz.conf", text, &env) else {
+        return;
+    };
+    let sections: Vec<String> = conf.section_names().map(str::to_owned).collect();
+    for section in sections {
+        if let Ok(specs) = conf.extensions(&section) {
+            round_trip_extensions(&specs);
+        }
+    }
+}
+
+/// Encodes each extension for a fixed key and decodes it again.
+fn round_trip_extensions(specs: &[ExtSpec]) {
+    let spki = keys().leaf_spki.clone();
+    for spec in specs {
+        let Ok(ext) = spec.to_extension(&spki, &[1, 2, 3]) else {
+            continue;
+        };
+        let back = ExtSpec::from_extension(&ext).expect("own extension decodes");
+        assert_eq!(back.as_ref(), Some(spec), "extension round trip");
+    }
+}
+
+/// OpenSSL's `-subj` syntax. A name that parses survives DER, and prints without a panic.
+pub fn subj(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    if let Ok(n) = name::parse_subj(text) {
+        let der = n.to_der().expect("encode name");
+        assert_eq!(x509_cert::name::Name::from_der(&der).expect("decode"), n);
+        let _ = name::to_openssl_string(&n);
+        let _ = name::to_rfc4514(&n);
+    }
+}
+
+/// subjectAltName values as openssl.conf and `-addext` write them (`DNS:a, IP:1.2.3.4`), and
+/// the single-value constructors. What parses encodes and decodes back to itself.
+pub fn san(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    if let Ok(Some(spec)) = conf::parse_extension(None, "subjectAltName", text) {
+        round_trip_extensions(&[spec]);
+    }
+    let sans: Vec<San> = [
+        San::dns(text),
+        San::ip(text),
+        San::email(text),
+        San::uri(text),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !sans.is_empty() {
+        round_trip_extensions(&[ExtSpec::SubjectAltName {
+            critical: false,
+            names: sans,
+        }]);
+    }
+}
+
+/// `--node NAME=ADDRESS` and the script's NAME1/ADDRESS1 variables.
+pub fn node(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    if let Ok(n) = Node::parse(text) {
+        assert_eq!(Node::parse(&n.to_string()).expect("own form"), n);
+    }
+    let mut parts = text.splitn(4, '\n');
+    let vars: Vec<(String, String)> = (1u32..)
+        .zip(std::iter::from_fn(|| parts.next()))
+        .map(|(i, v)| {
+            let var = if i % 2 == 1 { "NAME" } else { "ADDRESS" };
+            (format!("{var}{}", i.div_ceil(2)), v.to_owned())
+        })
+        .collect();
+    let _ = Node::from_vars(&|k| {
+        vars.iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+    });
+}
+
+/// A serial file (`ca.srl`): what parses prints back as the same number.
+pub fn serial_file(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    if let Ok(n) = serial::parse_hex(text) {
+        let hex = serial::to_hex(&n);
+        assert_eq!(
+            serial::to_hex(&serial::parse_hex(&hex).expect("own hex")),
+            hex
+        );
+        let next = serial::increment(&n);
+        let _ = serial::to_serial_number(&next);
+    }
+}
+
+/// A list of certificates (a PEM bundle, or DER certificates one after the other): each one
+/// checked against every other as its issuer.
+pub fn chain(data: &[u8]) {
+    let certs = if pem::is_pem(data) {
+        cert::decode_all(data).unwrap_or_default()
+    } else {
+        let mut certs = Vec::new();
+        let mut rest = data;
+        while let Ok((crt, tail)) = Certificate::from_der_partial(rest) {
+            certs.push(crt);
+            rest = tail;
+        }
+        certs
+    };
+    for (i, a) in certs.iter().enumerate().take(8) {
+        for b in certs.iter().skip(i).take(8) {
+            let _ = cert::verify_issued_by(a, b);
+            let _ = cert::verify_issued_by(b, a);
+        }
+    }
+}
+
+/// `pki show` on arbitrary bytes (`pki_core::inspect`): every object found renders as text
+/// and as JSON that parses; an error renders as its text.
+pub fn show(data: &[u8]) {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    match inspect::inspect(data, now) {
+        Ok(objects) => {
+            for d in objects {
+                let _ = inspect::text::render(&d.object, false);
+                let _ = d.object.kind();
+                let json = serde_json::to_string(&d.object).expect("JSON");
+                serde_json::from_str::<serde_json::Value>(&json).expect("JSON that parses");
+            }
+        }
+        Err(e) => {
+            let _ = inspect::error_text(&e);
+        }
+    }
+}
+
+/// The fixed keys of [`builder`]: tests/data/fuzz-ca.key and fuzz-leaf.key, and a CA
+/// certificate made once from the first.
+struct Keys {
+    ca_key: PrivateKey,
+    ca_cert: Certificate,
+    leaf_key: PrivateKey,
+    leaf_spki: SubjectPublicKeyInfoOwned,
+}
+
+fn keys() -> &'static Keys {
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let ca_key =
+            PrivateKey::decode(include_bytes!("../data/fuzz-ca.key")).expect("fuzz-ca.key");
+        let leaf_key =
+            PrivateKey::decode(include_bytes!("../data/fuzz-leaf.key")).expect("fuzz-leaf.key");
+        let ca_cert = CertBuilder::new(
+            name::parse_subj("/CN=fuzz-ca").expect("name"),
+            ca_key.public_key_info().expect("spki"),
+            serial::to_serial_number(&[1]).expect("serial"),
+            36500,
+        )
+        .not_before(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        .extensions(cert::pki_ca())
+        .self_signed(&ca_key)
+        .expect("fuzz CA");
+        let leaf_spki = leaf_key.public_key_info().expect("spki");
+        Keys {
+            ca_key,
+            ca_cert,
+            leaf_key,
+            leaf_spki,
+        }
+    })
+}
+
+/// A subject attribute the builder target may use.
+#[derive(Debug, Arbitrary)]
+enum Attr {
+    Cn,
+    O,
+    Ou,
+    C,
+    St,
+    L,
+    Email,
+    Dc,
+    SerialNumber,
+}
+
+impl Attr {
+    fn name(&self) -> &'static str {
+        match self {
+            Attr::Cn => "CN",
+            Attr::O => "O",
+            Attr::Ou => "OU",
+            Attr::C => "C",
+            Attr::St => "ST",
+            Attr::L => "L",
+            Attr::Email => "emailAddress",
+            Attr::Dc => "DC",
+            Attr::SerialNumber => "serialNumber",
+        }
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+enum SanInput {
+    Dns(String),
+    Ip([u8; 4]),
+    Ip6([u8; 16]),
+    Email(String),
+    Uri(String),
+}
+
+#[derive(Debug, Arbitrary)]
+enum EkuInput {
+    ServerAuth,
+    ClientAuth,
+    CodeSigning,
+    EmailProtection,
+    TimeStamping,
+    OcspSigning,
+    Other(u32, u32),
+}
+
+/// Structured parameters of one certificate and CSR.
+#[derive(Debug, Arbitrary)]
+struct Params {
+    /// `(attribute, value, joined to the next with '+')`.
+    subject: Vec<(Attr, String, bool)>,
+    serial: Vec<u8>,
+    days: u16,
+    /// Seconds after 2000-01-01.
+    not_before: u32,
+    self_signed: bool,
+    key_usage: Option<(bool, u16)>,
+    eku: Option<(bool, Vec<EkuInput>)>,
+    sans: Option<(bool, Vec<SanInput>)>,
+    basic_constraints: Option<(bool, bool, Option<u8>)>,
+    ski: bool,
+    aki: bool,
+}
+
+/// The `-subj` text of `subject`, values escaped.
+fn subj_text(subject: &[(Attr, String, bool)]) -> String {
+    let mut s = String::from("/");
+    for (i, (attr, value, _)) in subject.iter().enumerate() {
+        if i > 0 {
+            s.push(if subject[i - 1].2 { '+' } else { '/' });
+        }
+        s.push_str(attr.name());
+        s.push('=');
+        for c in value.chars() {
+            if matches!(c, '/' | '+' | '\\') {
+                s.push('\\');
+            }
+            s.push(c);
+        }
+    }
+    s
+}
+
+fn extensions(p: &Params) -> Vec<ExtSpec> {
+    let mut specs = Vec::new();
+    if let Some((critical, bits)) = p.key_usage {
+        let usage: KeyUsage = KeyUsageBit::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, b)| b)
+            .collect();
+        if !usage.is_empty() {
+            specs.push(ExtSpec::KeyUsage { critical, usage });
+        }
+    }
+    if let Some((critical, ekus)) = &p.eku {
+        let purposes: Vec<Eku> = ekus
+            .iter()
+            .map(|e| match e {
+                EkuInput::ServerAuth => Eku::ServerAuth,
+                EkuInput::ClientAuth => Eku::ClientAuth,
+                EkuInput::CodeSigning => Eku::CodeSigning,
+                EkuInput::EmailProtection => Eku::EmailProtection,
+                EkuInput::TimeStamping => Eku::TimeStamping,
+                EkuInput::OcspSigning => Eku::OcspSigning,
+                EkuInput::Other(a, b) => Eku::from_oid(
+                    der::oid::ObjectIdentifier::new(&format!("1.3.6.1.4.1.{a}.{b}"))
+                        .expect("valid OID"),
+                ),
+            })
+            .collect();
+        if !purposes.is_empty() {
+            specs.push(ExtSpec::ExtendedKeyUsage {
+                critical: *critical,
+                purposes,
+            });
+        }
+    }
+    if let Some((critical, sans)) = &p.sans {
+        let names: Vec<San> = sans
+            .iter()
+            .filter_map(|s| match s {
+                SanInput::Dns(d) => San::dns(d).ok(),
+                SanInput::Ip(a) => Some(San::Ip(IpAddr::from(*a))),
+                SanInput::Ip6(a) => Some(San::Ip(IpAddr::from(*a))),
+                SanInput::Email(e) => San::email(e).ok(),
+                SanInput::Uri(u) => San::uri(u).ok(),
+            })
+            .collect();
+        if !names.is_empty() {
+            specs.push(ExtSpec::SubjectAltName {
+                critical: *critical,
+                names,
+            });
+        }
+    }
+    if let Some((critical, ca, path_len)) = p.basic_constraints {
+        let ca = if ca { IsCa::Ca { path_len } } else { IsCa::No };
+        specs.push(ExtSpec::BasicConstraints { critical, ca });
+    }
+    if p.ski {
+        specs.push(ExtSpec::SubjectKeyId);
+    }
+    if p.aki {
+        specs.push(ExtSpec::AuthorityKeyId);
+    }
+    specs
+}
+
+/// Builds a certificate and a CSR from arbitrary parameters with fixed keys, decodes both and
+/// finds every field again.
+pub fn builder(data: &[u8]) {
+    build_round_trip(data);
+}
+
+/// [`builder`]; returns whether it built anything. Parameters the library refuses (a subject
+/// it cannot parse, a validity past 9999) are skipped and give false; any other error is a
+/// bug.
+pub fn build_round_trip(data: &[u8]) -> bool {
+    let Ok(p) = Params::arbitrary_take_rest(Unstructured::new(data)) else {
+        return false;
+    };
+    let Ok(subject) = name::parse_subj(&subj_text(&p.subject)) else {
+        return false;
+    };
+    // A positive serial of at most 20 octets (other serials are the `serial` module's tests).
+    let mut magnitude: Vec<u8> = p.serial.iter().copied().take(20).collect();
+    if let Some(first) = magnitude.first_mut() {
+        *first &= 0x7f;
+    }
+    if magnitude.iter().all(|b| *b == 0) {
+        magnitude = vec![1];
+    }
+    let serial = serial::to_serial_number(&magnitude).expect("a positive 20-octet serial");
+    let k = keys();
+    let specs = extensions(&p);
+    let days = u32::from(p.days).max(1);
+    let not_before =
+        SystemTime::UNIX_EPOCH + Duration::from_secs(946_684_800 + u64::from(p.not_before));
+    let (spki, issuer_cert) = if p.self_signed {
+        (k.ca_key.public_key_info().expect("spki"), None)
+    } else {
+        (k.leaf_spki.clone(), Some(&k.ca_cert))
+    };
+    let b = CertBuilder::new(subject.clone(), spki.clone(), serial.clone(), days)
+        .not_before(not_before)
+        .extensions(specs.clone());
+    let built = match issuer_cert {
+        None => b.self_signed(&k.ca_key),
+        Some(ca) => b.sign(&Issuer::new(ca, &k.ca_key).expect("fixed CA matches its key")),
+    };
+    let crt = match built {
+        Ok(c) => c,
+        Err(Error::Validity { .. }) => return false,
+        Err(e) => panic!("builder refused {p:?}: {e}"),
+    };
+    let pem_text = cert::to_pem(&crt).expect("PEM");
+    let back = cert::decode(pem_text.as_bytes()).expect("own certificate decodes");
+    assert_eq!(back, crt);
+    let tbs = back.tbs_certificate();
+    assert_eq!(tbs.subject(), &subject);
+    assert_eq!(tbs.serial_number(), &serial);
+    assert_eq!(tbs.subject_public_key_info(), &spki);
+    let issuer_name = issuer_cert.map_or(&subject, |c| c.tbs_certificate().subject());
+    assert_eq!(tbs.issuer(), issuer_name);
+    assert_eq!(
+        tbs.validity().not_before.to_system_time(),
+        not_before,
+        "notBefore"
+    );
+    assert_eq!(
+        cert::not_after(&back),
+        not_before + Duration::from_secs(u64::from(days) * 86_400),
+        "notAfter"
+    );
+    let mut expected = specs.clone();
+    for needed in [ExtSpec::SubjectKeyId, ExtSpec::AuthorityKeyId] {
+        if !expected.contains(&needed) {
+            expected.push(needed);
+        }
+    }
+    assert_eq!(cert::ext_specs(&back).expect("own extensions"), expected);
+    cert::verify_issued_by(&back, issuer_cert.unwrap_or(&back)).expect("own signature");
+
+    // The CSR: same subject and key, the extensions requested in order.
+    let req = match csr::build(subject.clone(), &k.leaf_key, &specs) {
+        Ok(r) => r,
+        Err(e) => panic!("CSR builder refused {p:?}: {e}"),
+    };
+    let req = csr::decode(csr::to_pem(&req).expect("PEM").as_bytes()).expect("own CSR");
+    assert_eq!(req.info.subject, subject);
+    assert_eq!(req.info.public_key, k.leaf_spki);
+    let requested: Vec<ExtSpec> = csr::requested_extensions(&req)
+        .expect("own extensionRequest")
+        .iter()
+        .map(|e| ExtSpec::from_extension(e).expect("own extension"))
+        .collect::<Option<Vec<_>>>()
+        .expect("every extension modelled");
+    assert_eq!(requested, specs);
+    true
+}

@@ -1,0 +1,194 @@
+//! The fuzz targets without cargo-fuzz: every committed regression input and seed, and every
+//! file of the public corpus, replayed through the same functions the fuzzer runs
+//! (`pki_tests::fuzz`); and the list of targets in fuzz/README.md checked against the real
+//! ones.
+
+use std::{
+    collections::BTreeSet,
+    fs,
+    path::{Path, PathBuf},
+};
+
+use pki_tests::{fuzz, shared};
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
+}
+
+fn files_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_below(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Runs `target` on each file of `fuzz/<sub>/<target>/`; returns how many.
+fn replay(sub: &str) -> usize {
+    let root = fuzz_dir().join(sub);
+    let mut n = 0;
+    for entry in fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())) {
+        let dir = entry.expect("entry").path();
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let target = fuzz::target(&name).unwrap_or_else(|| {
+            panic!(
+                "{} is not named after a fuzz target (pki_tests::fuzz::TARGETS)",
+                dir.display()
+            )
+        });
+        let mut files = Vec::new();
+        files_below(&dir, &mut files);
+        for f in files {
+            eprintln!("replaying {}", f.display());
+            target(&fs::read(&f).expect("read"));
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn committed_regression_inputs_replay_without_a_failure() {
+    let n = replay("regressions");
+    assert!(n > 0, "fuzz/regressions/ holds no input");
+}
+
+#[test]
+fn committed_seeds_replay_without_a_failure() {
+    assert!(replay("seeds") > 0, "fuzz/seeds/ holds no input");
+}
+
+/// Every file of the public corpus and of the reference output through every target that
+/// reads bytes: none panics, and each oracle holds.
+#[test]
+fn the_public_corpus_replays_without_a_failure() {
+    let mut files = Vec::new();
+    files_below(&shared().join("testdata/corpus"), &mut files);
+    files_below(&shared().join("reference/openssl-3.0.19"), &mut files);
+    assert!(files.len() > 1000, "the shared corpus looks incomplete");
+    eprintln!("{} files", files.len());
+    for f in &files {
+        let bytes = fs::read(f).expect("read");
+        for name in [
+            "cert_der",
+            "csr_der",
+            "private_key",
+            "public_key",
+            "pem",
+            "chain",
+            "show",
+        ] {
+            let run = std::panic::catch_unwind(|| fuzz::run(name, &bytes));
+            assert!(run.is_ok(), "{name} failed on {}", f.display());
+        }
+    }
+}
+
+/// The builder target on fixed inputs: all-zero, all-ones and counting bytes of several
+/// lengths give different parameter sets; those it can use build and decode back.
+#[test]
+fn builder_round_trips_fixed_parameter_sets() {
+    let mut built = 0;
+    for len in [0usize, 16, 64, 256, 1024] {
+        let counting: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+        for data in [vec![0u8; len], vec![0xffu8; len], counting] {
+            if fuzz::build_round_trip(&data) {
+                built += 1;
+            }
+        }
+    }
+    eprintln!("{built} of 15 fixed parameter sets built");
+    assert!(built >= 5, "only {built} of 15 fixed parameter sets built");
+}
+
+/// The target names in `fuzz/README.md`'s table (`| \`name\` | ...`).
+fn readme_targets() -> Vec<String> {
+    let text = fs::read_to_string(fuzz_dir().join("README.md")).expect("fuzz/README.md");
+    text.lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`'))
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
+/// The `[[bin]]` names of `fuzz/Cargo.toml`, with their paths.
+fn cargo_bins() -> Vec<(String, String)> {
+    let text = fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
+    let mut bins = Vec::new();
+    for block in text.split("[[bin]]").skip(1) {
+        let field = |key: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{key} = \"")))
+                .and_then(|v| v.strip_suffix('"'))
+                .map(str::to_owned)
+                .unwrap_or_else(|| panic!("a [[bin]] without {key}: {block}"))
+        };
+        bins.push((field("name"), field("path")));
+    }
+    bins
+}
+
+#[test]
+fn readme_cargo_toml_and_fuzz_targets_list_the_same_targets() {
+    let ours: Vec<String> = fuzz::TARGETS.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(readme_targets(), ours, "fuzz/README.md's table");
+    let bins = cargo_bins();
+    let bin_names: BTreeSet<_> = bins.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(bin_names, ours.iter().cloned().collect(), "fuzz/Cargo.toml");
+    for (name, path) in &bins {
+        assert_eq!(path, &format!("fuzz_targets/{name}.rs"), "[[bin]] {name}");
+    }
+    let mut files = BTreeSet::new();
+    for e in fs::read_dir(fuzz_dir().join("fuzz_targets")).expect("fuzz_targets") {
+        let p = e.expect("entry").path();
+        let name = p.file_stem().expect("stem").to_string_lossy().into_owned();
+        // Each file runs the target it is named after, and nothing else.
+        let expected = format!(
+            "#![no_main]\n\nlibfuzzer_sys::fuzz_target!(|data: &[u8]| pki_tests::fuzz::run({name:?}, data));\n"
+        );
+        assert_eq!(
+            fs::read_to_string(&p).expect("read"),
+            expected,
+            "{}",
+            p.display()
+        );
+        files.insert(name);
+    }
+    assert_eq!(files, ours.iter().cloned().collect(), "fuzz/fuzz_targets/");
+}
+
+/// The first finding (fuzz/regressions/cert_der/explicit-critical-false.der): an extension
+/// with `critical FALSE` written out is BER, not DER; x509-cert re-encodes it without the
+/// field, so pki now refuses it rather than check a signature over other bytes.
+#[test]
+fn non_canonical_der_is_refused() {
+    let path = fuzz_dir().join("regressions/cert_der/explicit-critical-false.der");
+    let der = fs::read(&path).expect("regression input");
+    match pki_core::cert::decode(&der) {
+        Err(
+            e @ pki_core::Error::Der {
+                what: "certificate",
+                ..
+            },
+        ) => {
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            assert_eq!(
+                chain,
+                [
+                    "malformed certificate",
+                    "ASN.1 SEQUENCE not canonically encoded as DER"
+                ]
+            );
+        }
+        other => panic!("expected a DER error, got {other:?}"),
+    }
+}
