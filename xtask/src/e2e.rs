@@ -5,10 +5,13 @@
 //!    `watch db_ --prefix` sees a later `put db_port`. The same server refuses a client without
 //!    a certificate, a client certificate from another CA (another `pki init`), plain http, and
 //!    a certificate that lacks clientAuth (`without-client-auth`, in the tests crate); each
-//!    refusal must also appear, with its TLS reason, in etcd's log.
+//!    refusal must also appear, with its TLS reason, in etcd's log. `member list` shows the
+//!    advertised URLs of the configuration.
 //! 2. Three members on 127.0.0.1 (one port pair each) with peer TLS on peer.crt and peer
-//!    client-cert-auth: they form a cluster, all agree on one leader, and a key written
-//!    through member 1 is read from members 2 and 3.
+//!    client-cert-auth: they form a cluster, all agree on one leader, list the configured
+//!    URLs, refuse a client without a certificate on a peer port, and a key written through
+//!    member 1 is read from members 2 and 3.
+//! 3. The README's "Secure etcd in three commands", run as written.
 //!
 //! Every etcd is stopped one at a time (SIGTERM, then SIGKILL after [`procs::STOP_WAIT`]),
 //! every wait is bounded, the temporary folder is removed, and a failure prints the tail of
@@ -76,7 +79,9 @@ pub fn e2e(args: &[String]) -> Res {
         "without-client-auth",
     ]))?;
     let mut work = Work::new()?;
-    let result = single(&mut work).and_then(|()| cluster(&mut work));
+    let result = single(&mut work)
+        .and_then(|()| cluster(&mut work))
+        .and_then(|()| readme(&mut work));
     work.finish(result)
 }
 
@@ -450,4 +455,93 @@ fn one_leader(status: &str) -> Res<u64> {
         return Err(format!("leader {l} is not one of the members {ids:?}"));
     }
     Ok(l)
+}
+
+/// The README's "Secure etcd in three commands", run as written with the release `pki` first on
+/// PATH: the first `sh` block (the last line, etcd, in the background), then the etcdctl command
+/// of the second. Where ports 2379 and 2380 are taken (Debian's etcd service), the README says
+/// to add `--client-port 12379 --peer-port 12380` and use that port: so does this, with free
+/// ports.
+fn readme(work: &mut Work) -> Res {
+    println!("== the README's three commands");
+    let path = root().join("README.md");
+    let text =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let heading = "## Secure etcd in three commands\n";
+    let section = text
+        .split_once(heading)
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
+        .ok_or_else(|| format!("README.md has no {heading:?}"))?;
+    let blocks: Vec<&str> = section
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("\n```").map(|(code, _)| code))
+        .collect();
+    let [commands, client, ..] = blocks.as_slice() else {
+        return Err("the README section should have two sh blocks".into());
+    };
+    let mut lines: Vec<String> = commands.lines().map(str::to_owned).collect();
+    let mut client = client.to_string();
+    let etcd_line = lines
+        .pop()
+        .filter(|l| l.starts_with("etcd "))
+        .ok_or("the first sh block should end by starting etcd")?;
+    let busy = ["127.0.0.1:2379", "127.0.0.1:2380"]
+        .iter()
+        .any(|a| std::net::TcpListener::bind(a).is_err());
+    if busy {
+        let ports = free_ports(2)?;
+        println!("note: ports 2379/2380 are taken here; using {ports:?} as the README says");
+        let config = lines
+            .iter_mut()
+            .find(|l| l.starts_with("pki etcd config"))
+            .ok_or("no `pki etcd config` line")?;
+        config.push_str(&format!(
+            " --client-port {} --peer-port {}",
+            ports[0], ports[1]
+        ));
+        client = client.replace(":2379", &format!(":{}", ports[0]));
+    }
+    let dir = work.root.join("readme");
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut path_var = vec![release_dir()];
+    path_var.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let path_var = std::env::join_paths(path_var).map_err(|e| e.to_string())?;
+    let sh = |line: &str| {
+        let mut c = tool("sh");
+        c.args(["-c", line])
+            .current_dir(&dir)
+            .env("PATH", &path_var);
+        c
+    };
+    for line in &lines {
+        let out = bounded(&mut sh(line))?;
+        if !out.status.success() {
+            return Err(format!(
+                "README: `{line}` failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        println!("ok: {line}");
+    }
+    let i = Etcd::spawn(
+        work,
+        "README etcd",
+        sh(&format!("exec {etcd_line}")),
+        &dir.join("etcd.log"),
+    )?;
+    println!("started: {etcd_line}");
+    let mut answer = String::new();
+    wait_for(work, &format!("README: `{client}`"), START_WAIT, || {
+        let out = bounded(&mut sh(&client))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        answer = String::from_utf8_lossy(&out.stdout).into_owned();
+        Ok(())
+    })?;
+    expect("README: etcdctl put db_host", &answer, "OK\n")?;
+    work.etcds[i].stop()
 }

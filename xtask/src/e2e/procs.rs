@@ -76,21 +76,22 @@ impl Drop for Work {
 }
 
 impl Etcd {
-    /// Starts `etcd --config-file CONFIG` in `root`, its output in `LOG`.
+    /// Starts `etcd --config-file CONFIG` in `root`, its output in CONFIG with `.log`.
     pub(super) fn start(work: &mut Work, name: &str, config: &Path) -> Res<usize> {
-        let log = config.with_extension("log");
+        let mut cmd = tool("etcd");
+        cmd.arg("--config-file").arg(config).current_dir(&work.root);
+        Etcd::spawn(work, name, cmd, &config.with_extension("log"))
+    }
+
+    /// Starts `cmd`, an etcd, its output in `log`.
+    pub(super) fn spawn(work: &mut Work, name: &str, mut cmd: Command, log: &Path) -> Res<usize> {
+        let log = log.to_owned();
         let out =
             File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let err = out
             .try_clone()
             .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
-        let mut cmd = tool("etcd");
-        cmd.arg("--config-file")
-            .arg(config)
-            .current_dir(&work.root)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err);
+        cmd.stdin(Stdio::null()).stdout(out).stderr(err);
         let child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
