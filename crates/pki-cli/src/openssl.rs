@@ -10,6 +10,7 @@
 //! Exit statuses follow OpenSSL 3: 0 success, 1 for errors (and `-checkend` for a certificate
 //! that will expire), 2 for `verify` failures.
 
+mod dgst;
 mod genrsa;
 mod pkey;
 mod req;
@@ -69,6 +70,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         "rsa" => pkey::run(pkey::Which::Rsa, rest),
         "pkey" => pkey::run(pkey::Which::Pkey, rest),
         "version" => version(rest),
+        "dgst" => dgst::run(rest),
         "help" => {
             let _ = writeln!(
                 io::stderr(),
@@ -97,8 +99,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 /// The commands pki answers to.
-const COMMANDS: [&str; 8] = [
-    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "version",
+const COMMANDS: [&str; 9] = [
+    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "dgst", "version",
 ];
 
 const VERSION_OPTS: &[Opt] = &[

@@ -808,7 +808,9 @@ fn verify_reports_like_openssl() {
 #[test]
 fn help_and_version_answer_like_openssl() {
     let d = setup("help");
-    for cmd in ["genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey"] {
+    for cmd in [
+        "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "dgst",
+    ] {
         let theirs = openssl(&d, &[cmd, "-help"]);
         let mine = ours(&d, &[cmd, "-help"]);
         assert_eq!(mine.code(), theirs.code(), "{cmd} -help");
@@ -829,7 +831,9 @@ fn the_compat_doc_lists_every_supported_option() {
     let doc_path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openssl-compat.md");
     let doc = fs::read_to_string(&doc_path).expect("docs/openssl-compat.md");
-    for cmd in ["genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey"] {
+    for cmd in [
+        "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "dgst",
+    ] {
         let heading = if cmd == "rsa" || cmd == "pkey" {
             "\n## rsa and pkey\n".to_owned()
         } else {
@@ -895,4 +899,39 @@ fn x509_text_of_public_certificates_matches_openssl() {
         compared >= 30,
         "only {compared} public certificates compared"
     );
+}
+
+#[test]
+fn dgst_matches_openssl() {
+    let d = setup("dgst");
+    for args in [
+        &["dgst", "ca.crt"][..],
+        &["dgst", "-sha256", "ca.crt", "ca.key"],
+        &["dgst", "-sha1", "-hex", "ca.crt"],
+        &["dgst", "-sha384", "-c", "ca.crt"],
+        &["dgst", "-sha512", "-r", "ca.crt"],
+        &["dgst", "-sha256", "-binary", "ca.crt"],
+    ] {
+        same(&d, args);
+    }
+}
+
+/// The CA certificate hash of `kubeadm join --discovery-token-ca-cert-hash`, as Kubernetes'
+/// documentation computes it, through the pipeline of three openssl commands.
+#[test]
+fn kubeadm_ca_hash_pipeline_matches_openssl() {
+    let d = setup("kubeadm-hash");
+    let pipeline = "$OPENSSL x509 -pubkey -in ca.crt | $OPENSSL rsa -pubin -outform der 2>/dev/null \
+                    | $OPENSSL dgst -sha256 -hex | sed 's/^.* //'";
+    let hash = |openssl: &str| {
+        let mut c = std::process::Command::new("bash");
+        c.args(["-c", pipeline])
+            .current_dir(&d.path)
+            .env("OPENSSL", openssl);
+        util::run(c, &d).ok().stdout()
+    };
+    let theirs = hash("openssl");
+    let ours = hash(&format!("{} openssl", env!("CARGO_BIN_EXE_pki")));
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.trim().len(), 64, "{ours}");
 }

@@ -71,13 +71,20 @@ fn each_refusal_names_its_reason() {
         (
             vec!["ca", "-in", "client.csr"],
             "Invalid command 'ca': pki answers to the openssl commands genrsa, genpkey, req, \
-             x509, verify, rsa, pkey, version only.\n"
+             x509, verify, rsa, pkey, dgst, version only.\n"
                 .into(),
+        ),
+        (
+            vec!["dgst", "-md5", "ca.crt"],
+            usage(
+                "dgst",
+                "Unknown option or option not supported by pki: -md5",
+            ),
         ),
         (
             vec![],
             "pki openssl: the interactive openssl prompt is not supported: give a command \
-             (genrsa, genpkey, req, x509, verify, rsa, pkey, version)\n"
+             (genrsa, genpkey, req, x509, verify, rsa, pkey, dgst, version)\n"
                 .into(),
         ),
         (

@@ -13,6 +13,7 @@ use pki_core::{
     pem, text,
 };
 use spki::SubjectPublicKeyInfoOwned;
+use zeroize::Zeroizing;
 
 use super::{Fail, Format, Opt, Output, note, parse, read_input};
 
@@ -57,6 +58,38 @@ pub(super) fn spki_pem(spki: &SubjectPublicKeyInfoOwned) -> Result<String, Fail>
     Ok(pem::encode(pem::PUBLIC_KEY, &der))
 }
 
+/// The first PEM block with one of `labels`, alone; anything else as it is. OpenSSL reads the
+/// first key of a file that also holds certificates (`x509 -pubkey` output, key bundles).
+fn first_block(bytes: &[u8], labels: &[&str]) -> Zeroizing<Vec<u8>> {
+    let found = pem::is_pem(bytes)
+        .then(|| pem::decode_all(bytes).ok())
+        .flatten()
+        .and_then(|blocks| {
+            blocks
+                .into_iter()
+                .find(|b| labels.contains(&b.label.as_str()))
+                .map(|b| Zeroizing::new(pem::encode(&b.label, &Zeroizing::new(b.der)).into_bytes()))
+        });
+    found.unwrap_or_else(|| Zeroizing::new(bytes.to_vec()))
+}
+
+/// A private key, from the first private key block of a PEM input.
+pub(super) fn decode_private_key(bytes: &[u8]) -> pki_core::Result<PrivateKey> {
+    PrivateKey::decode(&first_block(
+        bytes,
+        &[
+            pem::PRIVATE_KEY,
+            pem::RSA_PRIVATE_KEY,
+            pem::ENCRYPTED_PRIVATE_KEY,
+        ],
+    ))
+}
+
+/// A public key, from the first public key block of a PEM input.
+fn decode_public_key(bytes: &[u8]) -> pki_core::Result<PublicKey> {
+    PublicKey::decode(&first_block(bytes, &[pem::PUBLIC_KEY, pem::RSA_PUBLIC_KEY]))
+}
+
 enum Key {
     Private(Box<PrivateKey>),
     Public(PublicKey),
@@ -85,10 +118,10 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         )));
     }
     let key = if p.flag("pubin") {
-        Key::Public(PublicKey::decode(&bytes).map_err(|e| e.in_file(&path))?)
+        Key::Public(decode_public_key(&bytes).map_err(|e| e.in_file(&path))?)
     } else {
         Key::Private(Box::new(
-            PrivateKey::decode(&bytes).map_err(|e| e.in_file(&path))?,
+            decode_private_key(&bytes).map_err(|e| e.in_file(&path))?,
         ))
     };
     let public = match &key {
@@ -193,7 +226,7 @@ fn write_key(
                 (pem::PRIVATE_KEY, k.to_pkcs8_der()?)
             };
             match form {
-                Format::Pem => out.text(&zeroize::Zeroizing::new(pem::encode(label, &der))),
+                Format::Pem => out.text(&Zeroizing::new(pem::encode(label, &der))),
                 Format::Der => out.bytes(&der),
             }
         }

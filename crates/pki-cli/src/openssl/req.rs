@@ -277,7 +277,7 @@ fn has_ext_opts(p: &Parsed) -> bool {
 fn signing_key(p: &Parsed) -> Result<Option<PrivateKey>, Fail> {
     match (p.value("key"), p.value("newkey")) {
         (Some(_), Some(_)) => Err(Fail::Usage("give -key or -newkey, not both".into())),
-        (Some(path), None) => Ok(Some(load(path, PrivateKey::decode)?)),
+        (Some(path), None) => Ok(Some(load(path, super::pkey::decode_private_key)?)),
         (None, Some(spec)) => {
             if !p.flag("nodes") && !p.flag("noenc") {
                 return Err(Fail::Usage(

@@ -18,7 +18,7 @@ use pki_core::{
     csr,
     ext::{ExtSpec, San},
     files::Mode,
-    key::{PrivateKey, PublicKey},
+    key::PublicKey,
     name, pem, serial, text,
 };
 use x509_cert::Certificate;
@@ -399,7 +399,7 @@ fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
         Fail::Usage("-CAkey is required: the CA's private key in its own file".into())
     })?;
     let ca = load(ca_path, cert::decode)?;
-    let ca_key = load(ca_key_path, PrivateKey::decode)?;
+    let ca_key = load(ca_key_path, super::pkey::decode_private_key)?;
     let issuer = Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
 
     let exts = extensions(p, &req)?;
