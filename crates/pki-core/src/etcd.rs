@@ -107,8 +107,9 @@ fn read_conf(path: &Path) -> Result<Conf> {
     Ok(Conf::parse(path, &text)?)
 }
 
-/// Pairs `DNS.i` with `IP.i+1` in the subjectAltName of `[v3_req]`, the section pki.sh signs
-/// with; `IP.1` must be 127.0.0.1.
+/// Pairs the i-th DNS name with the (i+1)-th IP address of the subjectAltName of `[v3_req]`,
+/// the section pki.sh signs with, in file order: pki init and pki.sh write `DNS.1..n`, then
+/// `IP.1 = 127.0.0.1` and `IP.2..n+1`. Names must differ.
 fn nodes_of(conf: &Conf) -> Result<Vec<Node>> {
     let bad = |reason| Error::NodeList { reason };
     let names = conf
@@ -135,6 +136,9 @@ fn nodes_of(conf: &Conf) -> Result<Vec<Node>> {
         .collect();
     if dns.is_empty() {
         return Err(bad("the subjectAltName has no DNS name"));
+    }
+    if (1..dns.len()).any(|i| dns[..i].contains(&dns[i])) {
+        return Err(bad("a DNS name appears twice"));
     }
     if ips.first() != Some(&IpAddr::V4(Ipv4Addr::LOCALHOST)) || ips.len() != dns.len() + 1 {
         return Err(bad(

@@ -45,6 +45,10 @@ fn conf_that_is_not_a_node_list_is_refused() {
             "the subjectAltName must hold IP 127.0.0.1 and then one IP address per DNS name",
         ),
         (
+            "DNS.1 = a\nDNS.2 = a\nIP.1 = 127.0.0.1\nIP.2 = 10.0.0.1\nIP.3 = 10.0.0.2\n",
+            "a DNS name appears twice",
+        ),
+        (
             "DNS.1 = a\nDNS.2 = b\nIP.1 = 127.0.0.1\nIP.2 = 10.0.0.1\n",
             "the subjectAltName must hold IP 127.0.0.1 and then one IP address per DNS name",
         ),
