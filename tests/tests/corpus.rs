@@ -80,6 +80,10 @@ fn show_reads_every_corpus_file_without_panic() {
                 let msg = inspect::error_text(&e);
                 assert!(!msg.contains('\n'), "{}: {msg}", path.display());
                 assert!(!msg.is_empty(), "{}", path.display());
+                // A DER error says where decoding stopped.
+                if msg.contains("malformed ") {
+                    assert!(msg.contains(" at DER byte "), "{}: {msg}", path.display());
+                }
                 // An error must come from a structure pki reads, with a reason.
                 *failures.entry(kind(&msg)).or_default() += 1;
                 if expect.starts_with("cert-ok") {

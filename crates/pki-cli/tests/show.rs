@@ -155,6 +155,12 @@ fn json_of_every_reference_file_follows_the_schema() {
     let key = &by("client.key")["object"];
     assert_eq!(key["type"], "private_key");
     assert_eq!(key["format"], "pkcs8");
+    // The key's public half matches its certificate and its CSR.
+    assert_eq!(
+        key["public_key_sha256"],
+        by("client.crt")["object"]["public_key"]["sha256"]
+    );
+    assert_eq!(key["public_key_sha256"], csr["public_key"]["sha256"]);
     assert!(by("openssl.conf")["error"].is_string());
 }
 
@@ -272,10 +278,16 @@ fn other_algorithms_and_forms_made_by_openssl() {
             .map(str::len),
         Some(64)
     );
-    let ec = docs
-        .iter()
-        .find(|d| d["file"] == "p256.der")
-        .expect("p256.der");
+    let doc = |f: &str| docs.iter().find(|d| d["file"] == f).expect("document");
+    let spki = &doc("p256.der")["object"]["public_key"]["sha256"];
+    assert!(spki.is_string());
+    assert_eq!(&doc("p256.key")["object"]["public_key_sha256"], spki);
+    assert_eq!(&doc("p256.sec1")["object"]["public_key_sha256"], spki);
+    assert_eq!(
+        doc("rsa1.key")["object"]["public_key_sha256"],
+        doc("rsa1.pub")["object"]["sha256"]
+    );
+    let ec = doc("p256.der");
     assert_eq!(ec["object"]["public_key"]["key"]["curve"], "P-256");
     // An uncompressed P-256 point: 04 || X || Y.
     assert_eq!(
@@ -324,6 +336,18 @@ fn malformed_input_names_the_der_byte_and_others_still_show() {
     };
     fs::write(d.join("trunc.der"), der).expect("write");
     fs::write(d.join("empty"), b"").expect("write");
+    // The notBefore UTCTime of the reference CA (at byte 72) with a letter for a digit: der
+    // gives no position for this one; pki finds the element.
+    let mut bad_time = base64_decode(
+        &fs::read_to_string(&ca)
+            .expect("ca")
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<String>(),
+    );
+    assert_eq!(&bad_time[72..74], b"\x17\x0d");
+    bad_time[76] = b'x';
+    fs::write(d.join("time.der"), bad_time).expect("write");
     let ca = ca.to_string_lossy().into_owned();
     let r = pki(
         &d,
@@ -336,6 +360,7 @@ fn malformed_input_names_the_der_byte_and_others_still_show() {
             "trunc.pem",
             "trunc.der",
             "empty",
+            "time.der",
         ],
         &[],
     )
@@ -346,7 +371,9 @@ fn malformed_input_names_the_der_byte_and_others_still_show() {
          pki: trunc.pem: invalid PEM: PEM error in post-encapsulation boundary\n\
          pki: trunc.der: malformed certificate: ASN.1 DER message is incomplete: \
          expected 301, actual 300 at DER byte 300\n\
-         pki: empty: no PEM block or DER object found\n",
+         pki: empty: no PEM block or DER object found\n\
+         pki: time.der: malformed certificate: malformed ASN.1 DER value for UTCTime \
+         at DER byte 72\n",
     );
     assert!(r.stdout().contains("Subject:             CN = etcd-ca"));
 }

@@ -16,6 +16,7 @@
 
 mod extension;
 mod key;
+mod locate;
 pub mod oids;
 pub mod text;
 
@@ -413,7 +414,10 @@ fn der_position(e: &Error) -> u32 {
 }
 
 fn certificate(der: &[u8], now: SystemTime) -> Result<Object> {
-    let cert = Certificate::from_der(der).map_err(Error::der("certificate"))?;
+    let cert = Certificate::from_der(der).map_err(|e| Error::Der {
+        what: "certificate",
+        source: locate::fill(e, der, locate::certificate),
+    })?;
     Ok(describe_certificate(&cert, der, now))
 }
 
@@ -443,7 +447,10 @@ pub fn describe_certificate(cert: &Certificate, der: &[u8], now: SystemTime) -> 
 }
 
 fn request(der: &[u8]) -> Result<Object> {
-    let req = CertReq::from_der(der).map_err(Error::der("CSR"))?;
+    let req = CertReq::from_der(der).map_err(|e| Error::Der {
+        what: "CSR",
+        source: locate::fill(e, der, locate::request),
+    })?;
     Ok(describe_request(&req, der))
 }
 

@@ -97,6 +97,9 @@ pub struct PrivateKeyInfo {
     pub algorithm: Algorithm,
     /// Absent for encrypted keys.
     pub key: Option<KeyDetails>,
+    /// SHA-256 of the matching SubjectPublicKeyInfo (as a certificate's `public_key.sha256`),
+    /// when the key carries its public half.
+    pub public_key_sha256: Option<String>,
 }
 
 /// Describes a SubjectPublicKeyInfo.
@@ -163,12 +166,45 @@ fn edwards(oid: ObjectIdentifier, public: Option<&[u8]>) -> Option<KeyDetails> {
     })
 }
 
-fn object(format: &'static str, alg: &AlgorithmIdentifierOwned, key: KeyDetails) -> Object {
+fn object(
+    format: &'static str,
+    alg: &AlgorithmIdentifierOwned,
+    key: KeyDetails,
+    public: Option<SubjectPublicKeyInfoOwned>,
+) -> Object {
     Object::PrivateKey(Box::new(PrivateKeyInfo {
         format,
         algorithm: Algorithm::new(alg),
         key: Some(key),
+        public_key_sha256: public.map(|p| hex(&Sha256::digest(p.to_der().unwrap_or_default()))),
     }))
+}
+
+fn spki_of(alg: AlgorithmIdentifierOwned, key: &[u8]) -> Option<SubjectPublicKeyInfoOwned> {
+    Some(SubjectPublicKeyInfoOwned {
+        algorithm: alg,
+        subject_public_key: der::asn1::BitString::from_bytes(key).ok()?,
+    })
+}
+
+/// The SubjectPublicKeyInfo of an RSA private key's public half.
+fn rsa_public(k: &pkcs1::RsaPrivateKey<UintRef<'_>>) -> Option<SubjectPublicKeyInfoOwned> {
+    let public = pkcs1::RsaPublicKey {
+        modulus: k.modulus,
+        public_exponent: k.public_exponent,
+    };
+    spki_of(rsa_algorithm(), &public.to_der().ok()?)
+}
+
+fn ec_public(
+    curve: Option<ObjectIdentifier>,
+    point: Option<&[u8]>,
+) -> Option<SubjectPublicKeyInfoOwned> {
+    let alg = AlgorithmIdentifierOwned {
+        oid: oids::EC_PUBLIC_KEY,
+        parameters: Some(der::Any::encode_from(&curve?).ok()?),
+    };
+    spki_of(alg, point?)
 }
 
 fn owned(alg: &spki::AlgorithmIdentifierRef<'_>) -> Result<AlgorithmIdentifierOwned> {
@@ -182,34 +218,55 @@ pub(super) fn pkcs8(der: &[u8]) -> Result<Object> {
     let alg = owned(&info.algorithm)?;
     let inner = info.private_key.as_bytes();
     let public = info.public_key.as_ref().map(BitStringRef::raw_bytes);
-    let details = match alg.oid {
-        oids::RSA_ENCRYPTION | oids::RSASSA_PSS => rsa_private(inner),
+    let (details, spki) = match alg.oid {
+        oids::RSA_ENCRYPTION | oids::RSASSA_PSS => {
+            match pkcs1::RsaPrivateKey::<UintRef<'_>>::from_der(inner) {
+                Ok(k) => (
+                    rsa_details(k.modulus.as_bytes(), k.public_exponent.as_bytes()),
+                    rsa_public(&k),
+                ),
+                Err(e) => (
+                    KeyDetails::Malformed {
+                        error: e.to_string(),
+                    },
+                    None,
+                ),
+            }
+        }
         oids::EC_PUBLIC_KEY => match EcPrivateKey::from_der(inner) {
-            Ok(k) => ec_details(
-                parameters_oid(&alg).or(k.parameters),
-                k.public_key
+            Ok(k) => {
+                let curve = parameters_oid(&alg).or(k.parameters);
+                let point = k
+                    .public_key
                     .as_ref()
                     .map(BitStringRef::raw_bytes)
-                    .or(public),
+                    .or(public);
+                (ec_details(curve, point), ec_public(curve, point))
+            }
+            Err(e) => (
+                KeyDetails::Malformed {
+                    error: e.to_string(),
+                },
+                None,
             ),
-            Err(e) => KeyDetails::Malformed {
-                error: e.to_string(),
-            },
         },
-        oid => edwards(oid, public).unwrap_or(KeyDetails::Other {
-            key: "(private)".to_owned(),
-        }),
+        oid => match edwards(oid, public) {
+            Some(d) => {
+                let alg = AlgorithmIdentifierOwned {
+                    oid,
+                    parameters: None,
+                };
+                (d, public.and_then(|p| spki_of(alg, p)))
+            }
+            None => (
+                KeyDetails::Other {
+                    key: "(private)".to_owned(),
+                },
+                None,
+            ),
+        },
     };
-    Ok(object("pkcs8", &alg, details))
-}
-
-fn rsa_private(der: &[u8]) -> KeyDetails {
-    match pkcs1::RsaPrivateKey::<UintRef<'_>>::from_der(der) {
-        Ok(k) => rsa_details(k.modulus.as_bytes(), k.public_exponent.as_bytes()),
-        Err(e) => KeyDetails::Malformed {
-            error: e.to_string(),
-        },
-    }
+    Ok(object("pkcs8", &alg, details, spki))
 }
 
 /// EncryptedPrivateKeyInfo (RFC 5958 section 3): only the encryption scheme shows.
@@ -220,6 +277,7 @@ pub(super) fn encrypted_pkcs8(der: &[u8]) -> Result<Object> {
         format: "pkcs8_encrypted",
         algorithm: Algorithm::new(&info.algorithm),
         key: None,
+        public_key_sha256: None,
     })))
 }
 
@@ -232,6 +290,7 @@ pub(super) fn pkcs1_private(der: &[u8]) -> Result<Object> {
         "pkcs1",
         &alg,
         rsa_details(k.modulus.as_bytes(), k.public_exponent.as_bytes()),
+        rsa_public(&k),
     ))
 }
 
@@ -242,13 +301,12 @@ pub(super) fn sec1(der: &[u8]) -> Result<Object> {
         oid: oids::EC_PUBLIC_KEY,
         parameters: None,
     };
+    let point = k.public_key.as_ref().map(BitStringRef::raw_bytes);
     Ok(object(
         "sec1",
         &alg,
-        ec_details(
-            k.parameters,
-            k.public_key.as_ref().map(BitStringRef::raw_bytes),
-        ),
+        ec_details(k.parameters, point),
+        ec_public(k.parameters, point),
     ))
 }
 

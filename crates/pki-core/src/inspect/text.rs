@@ -241,6 +241,9 @@ fn private_key(out: &mut Out, k: &PrivateKeyInfo) {
             out.field(2, "Algorithm", &algorithm(&k.algorithm));
             out.field(2, "Key", &details.summary());
             key_details(out, 4, details);
+            if let Some(h) = &k.public_key_sha256 {
+                out.field(4, "SHA-256 (SPKI)", &colons(h));
+            }
         }
         None => out.field(2, "Encryption", &algorithm(&k.algorithm)),
     }
