@@ -13,6 +13,7 @@
 mod dgst;
 mod genrsa;
 mod pkey;
+mod rand;
 mod req;
 mod verify;
 mod x509;
@@ -71,6 +72,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         "pkey" => pkey::run(pkey::Which::Pkey, rest),
         "version" => version(rest),
         "dgst" => dgst::run(rest),
+        "rand" => rand::run(rest),
         "help" => {
             let _ = writeln!(
                 io::stderr(),
@@ -99,8 +101,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 /// The commands pki answers to.
-const COMMANDS: [&str; 9] = [
-    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "dgst", "version",
+const COMMANDS: [&str; 10] = [
+    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "dgst", "rand", "version",
 ];
 
 const VERSION_OPTS: &[Opt] = &[

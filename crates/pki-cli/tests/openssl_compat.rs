@@ -935,3 +935,35 @@ fn kubeadm_ca_hash_pipeline_matches_openssl() {
     assert_eq!(ours, theirs);
     assert_eq!(ours.trim().len(), 64, "{ours}");
 }
+
+#[test]
+fn rand_has_openssl_s_shape() {
+    let d = setup("rand");
+    for (args, len) in [
+        (&["rand", "-hex", "8"][..], 17),
+        (&["rand", "-hex", "3"], 7),
+        (&["rand", "-base64", "48"], 65),
+        (&["rand", "-base64", "10"], 17),
+        (&["rand", "4"], 4),
+    ] {
+        let theirs = openssl(&d, args).ok();
+        let mine = ours(&d, args).ok();
+        assert_eq!(mine.out.stdout.len(), theirs.out.stdout.len(), "{args:?}");
+        assert_eq!(mine.out.stdout.len(), len, "{args:?}");
+        assert_ne!(mine.out.stdout, theirs.out.stdout);
+        if args[1] == "-base64" {
+            let decoded = ours(&d, &["rand", "-base64", "48"]).ok().stdout();
+            assert!(
+                decoded
+                    .trim_end()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c))
+            );
+        }
+    }
+    // Two draws differ.
+    assert_ne!(
+        ours(&d, &["rand", "-hex", "16"]).ok().stdout(),
+        ours(&d, &["rand", "-hex", "16"]).ok().stdout()
+    );
+}

@@ -71,8 +71,19 @@ fn each_refusal_names_its_reason() {
         (
             vec!["ca", "-in", "client.csr"],
             "Invalid command 'ca': pki answers to the openssl commands genrsa, genpkey, req, \
-             x509, verify, rsa, pkey, dgst, version only.\n"
+             x509, verify, rsa, pkey, dgst, rand, version only.\n"
                 .into(),
+        ),
+        (
+            vec!["rand", "-hex", "0"],
+            usage(
+                "rand",
+                "Invalid number of bytes \"0\": expected 1 to 1073741824",
+            ),
+        ),
+        (
+            vec!["rand", "-hex"],
+            usage("rand", "the number of bytes is required"),
         ),
         (
             vec!["dgst", "-md5", "ca.crt"],
@@ -84,7 +95,7 @@ fn each_refusal_names_its_reason() {
         (
             vec![],
             "pki openssl: the interactive openssl prompt is not supported: give a command \
-             (genrsa, genpkey, req, x509, verify, rsa, pkey, dgst, version)\n"
+             (genrsa, genpkey, req, x509, verify, rsa, pkey, dgst, rand, version)\n"
                 .into(),
         ),
         (
