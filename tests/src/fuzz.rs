@@ -24,6 +24,7 @@ use pki_core::{
     init::Node,
     inspect,
     key::{PrivateKey, PublicKey},
+    lint::{self as lints, Profile},
     name, pem, serial,
 };
 use spki::SubjectPublicKeyInfoOwned;
@@ -47,6 +48,7 @@ pub const TARGETS: &[Target] = &[
     ("serial_file", serial_file),
     ("chain", chain),
     ("show", show),
+    ("lint", lint),
     ("builder", builder),
 ];
 
@@ -312,6 +314,34 @@ pub fn show(data: &[u8]) {
         }
         Err(e) => {
             let _ = inspect::error_text(&e);
+        }
+    }
+}
+
+/// `pki lint` on arbitrary bytes: every certificate and CSR found (by `inspect`, as `pki lint`
+/// reads files, or as bare DER) checked under every profile.
+pub fn lint(data: &[u8]) {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let profiles = [
+        Profile::Rfc5280,
+        Profile::Etcd,
+        Profile::EtcdServer,
+        Profile::EtcdClient,
+    ];
+    let mut ders: Vec<Vec<u8>> = inspect::inspect(data, now)
+        .map(|objects| objects.into_iter().map(|d| d.der).collect())
+        .unwrap_or_default();
+    ders.push(data.to_vec());
+    for der in &ders {
+        if let Ok(crt) = Certificate::from_der(der) {
+            for p in profiles {
+                let _ = lints::lint_certificate(&crt, p, now);
+            }
+        }
+        if let Ok(req) = CertReq::from_der(der) {
+            for p in profiles {
+                let _ = lints::lint_csr(&req, p);
+            }
         }
     }
 }

@@ -85,6 +85,7 @@ fn the_public_corpus_replays_without_a_failure() {
             "pem",
             "chain",
             "show",
+            "lint",
         ] {
             let run = std::panic::catch_unwind(|| fuzz::run(name, &bytes));
             assert!(run.is_ok(), "{name} failed on {}", f.display());

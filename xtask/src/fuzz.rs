@@ -127,7 +127,7 @@ fn kinds(path: &Path, bytes: &[u8]) -> Vec<&'static str> {
     let p = path.to_string_lossy();
     let mut k = Vec::new();
     if !p.contains("crl_") {
-        k.push("show");
+        k.extend(["show", "lint"]);
     }
     if has("-----BEGIN ") {
         k.push("pem");

@@ -4,8 +4,11 @@
 //!   with etcdctl; see [`e2e`].
 //! - `bench [--runs N]`: `pki init` against the seed's `bash pki.sh` with the real openssl, in
 //!   the same run, reported as ratios (docs/benchmarks.md).
+//! - `fuzz [--seconds N] [--asan] [TARGET]`: seeds and runs the cargo-fuzz targets; see
+//!   [`fuzz`].
 
 mod e2e;
+mod fuzz;
 
 use std::{
     env,
@@ -18,8 +21,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("e2e") => e2e::e2e(&args[1..]),
-        _ => Err("usage: cargo xtask bench [--runs N] | cargo xtask e2e".to_owned()),
+        _ => Err(
+            "usage: cargo xtask bench [--runs N] | e2e | fuzz [--seconds N] [--asan] [TARGET]"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
