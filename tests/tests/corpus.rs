@@ -1,6 +1,7 @@
 //! `show` and `lint` over every file of ../shared/testdata/corpus (fuzz corpora, zlint, CT and
-//! PKITS certificates, many malformed): no panic, every failure a one-line error, and every
-//! file the corpus MANIFEST marks as a well-formed certificate, CSR or key shown.
+//! PKITS certificates, many malformed): no panic, every failure a one-line error naming its
+//! DER byte, and the files the corpus MANIFEST marks as well-formed shown; then every PKITS
+//! and x509-limbo certificate.
 //!
 //! Library calls, not the binary, so the 3,000 files take about a second: the same functions
 //! `pki show` and `pki lint` call, text and JSON renderings included.
@@ -156,5 +157,87 @@ fn lint_object(object: &Object, der: &[u8]) {
             assert!(lint::rules::ALL.iter().any(|r| r.id == f.id));
             assert!(f.detail.as_deref().is_none_or(|d| !d.contains('\n')));
         }
+    }
+}
+
+/// Every certificate of PKITS (DER files) and x509-limbo (PEM inside its JSON) shows and
+/// lints, but for two that the der crate refuses and that are meant to be odd: a notBefore
+/// of 1950 in UTCTime (PKITS 4.2.3, valid; der reads UTCTime from 1970 only), and limbo's
+/// `rfc5280::serial::too-long` (22 octets, which x509-cert refuses to decode).
+#[test]
+fn pkits_and_limbo_certificates_show_and_lint() {
+    let pkits = shared().join("testdata/pkits/PKITS_data/certs");
+    let mut failed = Vec::new();
+    let mut count = 0;
+    let mut dir: Vec<_> = std::fs::read_dir(&pkits)
+        .unwrap_or_else(|e| panic!("{}: {e}", pkits.display()))
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dir.sort();
+    for p in dir {
+        count += 1;
+        match inspect::inspect(&read(&p), now()) {
+            Ok(objects) => objects.iter().for_each(|d| lint_object(&d.object, &d.der)),
+            Err(e) => failed.push(format!(
+                "{}: {}",
+                p.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default(),
+                inspect::error_text(&e)
+            )),
+        }
+    }
+    assert!(count > 400, "PKITS has 405 certificates, found {count}");
+    assert_eq!(
+        failed,
+        [
+            "Validpre2000UTCnotBeforeDateTest3EE.crt: malformed certificate: \
+             malformed ASN.1 DER value for UTCTime at DER byte 114"
+        ]
+    );
+
+    let limbo = shared().join("testdata/limbo");
+    let mut files = vec![limbo.join("limbo-2023-12-02-ddc40b4.json")];
+    let mut online: Vec<_> = std::fs::read_dir(limbo.join("online"))
+        .expect("limbo/online")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    online.sort();
+    files.extend(online);
+    let mut pems = Vec::new();
+    for f in files {
+        let json: serde_json::Value = serde_json::from_slice(&read(&f)).expect("limbo JSON");
+        collect_pems(&json, &mut pems);
+    }
+    assert!(
+        pems.len() > 350,
+        "limbo holds 381 PEM certificates, found {}",
+        pems.len()
+    );
+    let failed: Vec<String> = pems
+        .iter()
+        .filter_map(|pem| match inspect::inspect(pem.as_bytes(), now()) {
+            Ok(objects) => {
+                objects.iter().for_each(|d| lint_object(&d.object, &d.der));
+                None
+            }
+            Err(e) => Some(inspect::error_text(&e)),
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        ["PEM block 1 (CERTIFICATE): malformed certificate: \
+             malformed ASN.1 DER value for INTEGER at DER byte 13"]
+    );
+}
+
+fn collect_pems(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.contains("-----BEGIN ") => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_pems(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| collect_pems(x, out)),
+        _ => {}
     }
 }
