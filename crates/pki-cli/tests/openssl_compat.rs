@@ -472,6 +472,77 @@ fn kubernetes_csr_conf_works_like_openssl() {
     );
 }
 
+/// [`cert_text`] without the key's numbers either, for certificates of new keys.
+fn new_key_cert_text(s: &str) -> String {
+    cert_text(s)
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            t.is_empty() || !t.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The self-signed one-liner of countless READMEs: a new key, SANs through -addext.
+#[test]
+fn req_x509_one_liner_matches_openssl() {
+    let d = setup("one-liner");
+    let args = |key: &str, crt: &str| -> Vec<String> {
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-sha256",
+            "-days",
+            "3650",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            crt,
+            "-subj",
+            "/CN=example.com",
+            "-addext",
+            "subjectAltName=DNS:example.com,DNS:*.example.com,IP:10.0.0.1",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let theirs_args = args("theirs.key", "theirs.crt");
+    let ours_args = args("ours.key", "ours.crt");
+    openssl(
+        &d,
+        &theirs_args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .ok();
+    ours(
+        &d,
+        &ours_args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .ok();
+    let text = |f: &str| {
+        new_key_cert_text(
+            &openssl(&d, &["x509", "-in", f, "-noout", "-text"])
+                .ok()
+                .stdout(),
+        )
+    };
+    assert_eq!(text("ours.crt"), text("theirs.crt"));
+    let mode = |f: &str| fs::metadata(d.join(f)).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode("ours.key"), mode("theirs.key"));
+    assert_eq!(mode("ours.key"), 0o600);
+    assert_eq!(
+        openssl(&d, &["x509", "-in", "ours.crt", "-noout", "-modulus"])
+            .ok()
+            .stdout(),
+        openssl(&d, &["rsa", "-in", "ours.key", "-noout", "-modulus"])
+            .ok()
+            .stdout()
+    );
+}
+
 #[test]
 fn req_x509_matches_openssl() {
     let d = setup("req-x509");
@@ -500,6 +571,21 @@ fn req_x509_matches_openssl() {
             "openssl.conf",
             "-extensions",
             "v3_req",
+            "-text",
+            "-noout",
+        ],
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=x",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-addext",
+            "keyUsage=keyCertSign",
             "-text",
             "-noout",
         ],

@@ -326,7 +326,7 @@ fn request_extensions(p: &Parsed, conf: Option<&Conf>) -> Result<Vec<ExtSpec>, F
         Some(s) => section_extensions(conf, s)?,
         None => Vec::new(),
     };
-    add_ext(p, conf, &mut exts)?;
+    add_ext(p, conf, &mut exts, false)?;
     Ok(exts)
 }
 
@@ -343,7 +343,7 @@ fn x509_extensions(p: &Parsed, conf: Option<&Conf>) -> Result<Vec<ExtSpec>, Fail
             )));
         }
     };
-    add_ext(p, conf, &mut exts)?;
+    add_ext(p, conf, &mut exts, true)?;
     Ok(exts)
 }
 
@@ -373,7 +373,16 @@ pub(super) fn refuse_none_markers(s: &conf::ExtSection, section: &str) -> Result
     Ok(())
 }
 
-fn add_ext(p: &Parsed, conf: Option<&Conf>, exts: &mut Vec<ExtSpec>) -> Result<(), Fail> {
+/// `-addext`: a name twice among them is refused, as OpenSSL does; one the section already
+/// has replaces it in place for a certificate (OpenSSL 3.0) and is an error for a request
+/// (OpenSSL's `Error adding extensions defined via -addext`).
+fn add_ext(
+    p: &Parsed,
+    conf: Option<&Conf>,
+    exts: &mut Vec<ExtSpec>,
+    for_cert: bool,
+) -> Result<(), Fail> {
+    let mut added: Vec<der::asn1::ObjectIdentifier> = Vec::new();
     for arg in p.values("addext") {
         let Some((name, value)) = arg.split_once('=') else {
             return Err(Fail::Usage(format!(
@@ -387,13 +396,20 @@ fn add_ext(p: &Parsed, conf: Option<&Conf>, exts: &mut Vec<ExtSpec>) -> Result<(
                     "-addext {arg}: \"none\" is not supported: pki always adds key identifiers"
                 ))
             })?;
-        if exts.iter().any(|e| e.oid() == spec.oid()) {
-            return Err(Fail::msg(format!(
-                "-addext {arg}: the extension {} is already given",
-                name.trim()
-            )));
+        if added.contains(&spec.oid()) {
+            return Err(Fail::Usage(format!("Duplicate extension: {arg}")));
         }
-        exts.push(spec);
+        added.push(spec.oid());
+        match exts.iter().position(|e| e.oid() == spec.oid()) {
+            Some(i) if for_cert => exts[i] = spec,
+            Some(_) => {
+                return Err(Fail::msg(format!(
+                    "-addext {arg}: the request's extension section already has {}",
+                    name.trim()
+                )));
+            }
+            None => exts.push(spec),
+        }
     }
     Ok(())
 }
