@@ -257,6 +257,38 @@ fn each_refusal_names_its_reason() {
         ),
         (
             vec![
+                "req",
+                "-new",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=x",
+                "-addext",
+                "keyUsage=keyCertSign",
+                "-addext",
+                "keyUsage=cRLSign",
+            ],
+            usage("req", "Duplicate extension: keyUsage=cRLSign"),
+        ),
+        (
+            vec![
+                "req",
+                "-new",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=x",
+                "-config",
+                "openssl.conf",
+                "-addext",
+                "keyUsage=keyCertSign",
+            ],
+            "req: -addext keyUsage=keyCertSign: the request's extension section already has \
+             keyUsage\n"
+                .into(),
+        ),
+        (
+            vec![
                 "x509",
                 "-req",
                 "-in",
