@@ -159,12 +159,15 @@ fn text(
     let summary = if findings.is_empty() {
         "no findings".to_owned()
     } else {
-        let n = |s| findings.iter().filter(|f| f.severity == s).count();
+        let count = |s: Severity| {
+            let n = findings.iter().filter(|f| f.severity == s).count();
+            format!("{n} {s}{}", if n == 1 { "" } else { "s" })
+        };
         format!(
-            "{} errors, {} warnings, {} notices",
-            n(Severity::Error),
-            n(Severity::Warning),
-            n(Severity::Notice)
+            "{}, {}, {}",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Notice)
         )
     };
     crate::out(format_args!(

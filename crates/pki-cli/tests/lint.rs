@@ -659,6 +659,14 @@ fn openssl_reference_gives_only_the_ca_without_key_usage() {
         .chain(files.iter().map(String::as_str))
         .collect();
     let run = pki(&d, &args, &[]).fails(1, "");
+    assert!(
+        run.stdout().starts_with(&format!(
+            "{}: certificate \"CN = etcd-ca\": 1 error, 0 warnings, 0 notices\n",
+            files[0]
+        )),
+        "{}",
+        run.stdout()
+    );
     assert_eq!(
         findings(&run.stdout()),
         ["error   ca-key-usage-missing"],
