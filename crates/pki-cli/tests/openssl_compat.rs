@@ -175,6 +175,15 @@ fn x509_prints_like_openssl() {
         &["x509", "-in", "ca.crt", "-checkend", "0"],
         &["x509", "-in", "ca.crt", "-noout", "-checkend", "999999999"],
         &["x509", "--in=ca.crt", "--noout", "-subject"],
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-noout",
+            "-hash",
+            "-issuer_hash",
+            "-subject_hash",
+        ],
     ] {
         same(&d, args);
     }
@@ -979,6 +988,7 @@ fn x509_text_of_public_certificates_matches_openssl() {
             continue;
         }
         same(&d, &["x509", "-in", &f, "-noout", "-text"]);
+        same(&d, &["x509", "-in", &f, "-noout", "-hash", "-issuer_hash"]);
         compared += 1;
     }
     assert!(

@@ -97,6 +97,12 @@ const OPTS: &[Opt] = &[
         "Print these extensions (comma-separated short names)",
     ),
     Opt::flag("pubkey", "Print the public key"),
+    Opt::flag(
+        "hash",
+        "Print the subject hash (the name in a CApath folder)",
+    ),
+    Opt::flag("subject_hash", "Print the subject hash"),
+    Opt::flag("issuer_hash", "Print the issuer hash"),
     Opt::flag("modulus", "Print the RSA modulus"),
     Opt::value(
         "checkhost",
@@ -123,6 +129,8 @@ enum Print {
     Pubkey,
     Text,
     Ext,
+    SubjectHash,
+    IssuerHash,
 }
 
 fn print_order(p: &Parsed) -> Vec<Print> {
@@ -140,6 +148,10 @@ fn print_order(p: &Parsed) -> Vec<Print> {
     at("pubkey", 0, Print::Pubkey);
     at("text", 0, Print::Text);
     at("ext", 0, Print::Ext);
+    at("issuer_hash", 0, Print::IssuerHash);
+    if let Some(i) = p.position("hash").max(p.position("subject_hash")) {
+        v.push((i, 0, Print::SubjectHash));
+    }
     let dates = p.position("dates");
     let start = p.position("startdate").max(dates);
     let end = p.position("enddate").max(dates);
@@ -302,6 +314,8 @@ fn print(
         }
         Print::Pubkey => out.text(&super::pkey::spki_pem(tbs.subject_public_key_info())?),
         Print::Text => out.text(&text::certificate(cert)),
+        Print::SubjectHash => out.line(format_args!("{}", text::name_hash(tbs.subject()))),
+        Print::IssuerHash => out.line(format_args!("{}", text::name_hash(tbs.issuer()))),
         Print::Ext => {
             let list = p.value("ext").unwrap_or_default();
             let names: Vec<&str> = list.split(',').map(str::trim).collect();
