@@ -1063,3 +1063,70 @@ fn rand_has_openssl_s_shape() {
         ours(&d, &["rand", "-hex", "16"]).ok().stdout()
     );
 }
+
+/// Certificates outside their validity period, made with pki_core (openssl 3.0's x509 cannot
+/// backdate), and how both verifiers report them.
+#[test]
+fn verify_reports_validity_like_openssl() {
+    use pki_core::{
+        cert::{self, CertBuilder, Issuer},
+        csr,
+        key::PrivateKey,
+        name, serial,
+    };
+    use std::time::{Duration, SystemTime};
+
+    let d = setup("verify-time");
+    let read = |f: &str| fs::read(d.join(f)).expect("read");
+    let ca_key = PrivateKey::decode(&read("ca.key")).expect("ca.key");
+    let ca = cert::decode(&read("ca.crt")).expect("ca.crt");
+    let req = csr::decode(&read("client.csr")).expect("client.csr");
+    let day = Duration::from_secs(86_400);
+    let now = SystemTime::now();
+    let leaf = |start: SystemTime| {
+        let serial = serial::to_serial_number(&serial::random().expect("rng")).expect("serial");
+        let c = CertBuilder::new(
+            req.info.subject.clone(),
+            req.info.public_key.clone(),
+            serial,
+            2,
+        )
+        .not_before(start)
+        .sign(&Issuer::new(&ca, &ca_key).expect("issuer"))
+        .expect("sign");
+        cert::to_pem(&c).expect("pem")
+    };
+    fs::write(d.join("expired.crt"), leaf(now - 10 * day)).expect("write");
+    fs::write(d.join("future.crt"), leaf(now + 10 * day)).expect("write");
+    let serial = serial::to_serial_number(&serial::random().expect("rng")).expect("serial");
+    let old_ca = CertBuilder::new(
+        name::parse_subj("/CN=old-ca").expect("subj"),
+        ca_key.public_key_info().expect("spki"),
+        serial,
+        1,
+    )
+    .not_before(now - 10 * day)
+    .extensions(cert::openssl_v3_ca())
+    .self_signed(&ca_key)
+    .expect("old ca");
+    fs::write(d.join("old-ca.crt"), cert::to_pem(&old_ca).expect("pem")).expect("write");
+    for args in [
+        &["verify", "-CAfile", "ca.crt", "expired.crt"][..],
+        &["verify", "-CAfile", "ca.crt", "future.crt"],
+        &["verify", "-CAfile", "old-ca.crt", "old-ca.crt"],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "expired.crt",
+            "client.crt",
+            "future.crt",
+        ],
+    ] {
+        same(&d, args);
+    }
+    same(
+        &d,
+        &["x509", "-in", "expired.crt", "-noout", "-checkend", "0"],
+    );
+}
