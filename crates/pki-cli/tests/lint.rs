@@ -782,3 +782,48 @@ fn json_follows_the_schema_and_exit_statuses() {
         out.stderr()
     );
 }
+
+#[test]
+fn severity_colours_only_on_a_terminal() {
+    let d = TestDir::new("lint-colour");
+    let tty = on_terminal(&d, "lint ca.crt", None);
+    assert!(
+        tty.contains("\x1b[31merror  \x1b[0m ca-key-usage-missing"),
+        "{tty:?}"
+    );
+    let plain = on_terminal(&d, "lint ca.crt", Some("1"));
+    assert!(
+        plain.contains("  error   ca-key-usage-missing"),
+        "{plain:?}"
+    );
+    assert!(!plain.contains('\x1b'));
+}
+
+/// `pki ARGS` on a pseudo-terminal in the reference folder (see show.rs).
+fn on_terminal(dir: &TestDir, args: &str, no_color: Option<&str>) -> String {
+    assert!(
+        std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "this test needs `script` (util-linux) for a pseudo-terminal: apt-get install bsdutils (.ci/run does)"
+    );
+    let mut c = std::process::Command::new("script");
+    c.args([
+        "-qec",
+        &format!("'{}' {args}", env!("CARGO_BIN_EXE_pki")),
+        "/dev/null",
+    ])
+    .current_dir(reference())
+    .env_clear()
+    .env("PATH", std::env::var("PATH").unwrap_or_default());
+    if let Some(v) = no_color {
+        c.env("NO_COLOR", v);
+    }
+    util::run(c, dir)
+        .out
+        .stdout
+        .iter()
+        .map(|b| char::from(*b))
+        .collect()
+}

@@ -311,12 +311,44 @@ fn stdin_is_read_with_a_dash() {
     assert!(r.stdout().contains("Subject:             CN = etcd-peer\n"));
 }
 
+/// Runs `pki ARGS` in the reference folder on a pseudo-terminal (util-linux `script`), so
+/// that stdout is a terminal; returns what the terminal got.
+fn on_terminal(dir: &TestDir, args: &str, no_color: Option<&str>) -> String {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!(
+            "this test needs `script` (util-linux) for a pseudo-terminal: apt-get install bsdutils (.ci/run does)"
+        );
+    }
+    let mut c = Command::new("script");
+    c.args([
+        "-qec",
+        &format!("'{}' {args}", env!("CARGO_BIN_EXE_pki")),
+        "/dev/null",
+    ])
+    .current_dir(reference())
+    .env_clear()
+    .env("PATH", std::env::var("PATH").unwrap_or_default());
+    if let Some(v) = no_color {
+        c.env("NO_COLOR", v);
+    }
+    run(c, dir).ok().stdout()
+}
+
 #[test]
 fn colour_only_on_a_terminal() {
-    // Output to a pipe carries no escape codes, whatever NO_COLOR says.
     let d = TestDir::new("show-colour");
+    // Output to a pipe carries no escape codes.
     let r = show_reference(&d, &["--now", NOW, "ca.crt"]).ok();
     assert!(!r.stdout().contains('\x1b'));
+    // On a terminal: bold labels and a green status, unless NO_COLOR is set and not empty.
+    let args = format!("show --now {NOW} ca.crt");
+    let tty = on_terminal(&d, &args, None);
+    assert!(tty.contains("\x1b[1mSubject:\x1b[0m"), "{tty:?}");
+    assert!(tty.contains("\x1b[32mvalid, "), "{tty:?}");
+    assert!(on_terminal(&d, &args, Some("")).contains('\x1b'));
+    let plain = on_terminal(&d, &args, Some("1"));
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(plain.contains("Subject:             CN = etcd-ca"));
 }
 
 #[test]
