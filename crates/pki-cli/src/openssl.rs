@@ -333,6 +333,13 @@ pub(crate) struct Output {
     buf: Vec<u8>,
 }
 
+impl Drop for Output {
+    /// What was printed may be a private key: wiped, not just freed.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.buf);
+    }
+}
+
 impl Output {
     pub(crate) fn line(&mut self, args: std::fmt::Arguments<'_>) {
         let _ = self.buf.write_fmt(args);

@@ -222,7 +222,7 @@ fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<(), Failure> {
     }
     // check_id
     if let Some(host) = p.host
-        && !super::x509::matches_hostname(leaf, host).unwrap_or(false)
+        && !super::x509::matches_host(leaf, host).unwrap_or(false)
     {
         return fail(62, 0);
     }

@@ -331,7 +331,7 @@ fn print(
 
 /// `X509_check_host` with OpenSSL's default flags: the DNS names of subjectAltName (a `*.`
 /// wildcard matches one whole left-most label), or the CN when there is no DNS name.
-fn matches_host(cert: &Certificate, host: &str) -> Result<bool, Fail> {
+pub(super) fn matches_host(cert: &Certificate, host: &str) -> Result<bool, Fail> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let dns: Vec<String> = sans(cert)?
         .into_iter()
@@ -386,10 +386,6 @@ pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
     Ok(sans(cert)?
         .iter()
         .any(|s| matches!(s, San::Ip(a) if *a == ip)))
-}
-
-pub(super) fn matches_hostname(cert: &Certificate, host: &str) -> Result<bool, Fail> {
-    matches_host(cert, host)
 }
 
 /// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.
