@@ -432,6 +432,28 @@ impl Format {
     }
 }
 
+/// `-nameopt`: the name forms pki prints; a form with `-text` only when it is the default.
+pub(crate) fn name_form(p: &Parsed) -> Result<pki_core::text::NameForm, Fail> {
+    use pki_core::text::NameForm;
+    let form = match p.value("nameopt") {
+        None => NameForm::Oneline,
+        Some(v) if v.eq_ignore_ascii_case("oneline") => NameForm::Oneline,
+        Some(v) if v.eq_ignore_ascii_case("RFC2253") => NameForm::Rfc2253,
+        Some(v) if v.eq_ignore_ascii_case("compat") => NameForm::Compat,
+        Some(v) => {
+            return Err(Fail::Usage(format!(
+                "-nameopt {v} is not supported by pki: use oneline, RFC2253 or compat"
+            )));
+        }
+    };
+    if form != NameForm::Oneline && p.flag("text") {
+        return Err(Fail::Usage(
+            "-nameopt other than oneline is not supported with -text".into(),
+        ));
+    }
+    Ok(form)
+}
+
 /// Prints `pki openssl` messages that OpenSSL writes to stderr.
 pub(crate) fn note(args: std::fmt::Arguments<'_>) {
     let mut err = io::stderr().lock();

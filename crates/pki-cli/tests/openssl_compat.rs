@@ -1130,3 +1130,47 @@ fn verify_reports_validity_like_openssl() {
         &["x509", "-in", "expired.crt", "-noout", "-checkend", "0"],
     );
 }
+
+#[test]
+fn nameopt_prints_names_like_openssl() {
+    let d = setup("nameopt");
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/C=CN/ST=Bei Jing/O=Ex, Inc/OU=a+OU=b/CN= x y#/emailAddress=a@b.c/street=Main St",
+            "-out",
+            "odd.csr",
+        ],
+    )
+    .ok();
+    fs::write(d.join("ext.cnf"), "basicConstraints = CA:FALSE\n").expect("write");
+    openssl(
+        &d,
+        &[
+            "x509", "-req", "-in", "odd.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-extfile",
+            "ext.cnf", "-out", "odd.crt",
+        ],
+    )
+    .ok();
+    for form in ["RFC2253", "rfc2253", "compat", "oneline"] {
+        for f in ["odd.crt", "client.crt"] {
+            same(
+                &d,
+                &[
+                    "x509", "-in", f, "-noout", "-subject", "-issuer", "-nameopt", form,
+                ],
+            );
+        }
+        same(
+            &d,
+            &[
+                "req", "-in", "odd.csr", "-noout", "-subject", "-nameopt", form,
+            ],
+        );
+    }
+}

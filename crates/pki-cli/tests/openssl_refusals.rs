@@ -47,10 +47,24 @@ fn each_refusal_names_its_reason() {
               not make";
     let cases: Vec<(Vec<&str>, String)> = vec![
         (
-            vec!["x509", "-in", "ca.crt", "-nameopt", "RFC2253"],
+            vec!["x509", "-in", "ca.crt", "-nameopt", "multiline", "-subject"],
             usage(
                 "x509",
-                "Unknown option or option not supported by pki: -nameopt",
+                "-nameopt multiline is not supported by pki: use oneline, RFC2253 or compat",
+            ),
+        ),
+        (
+            vec!["x509", "-in", "ca.crt", "-nameopt", "RFC2253", "-text"],
+            usage(
+                "x509",
+                "-nameopt other than oneline is not supported with -text",
+            ),
+        ),
+        (
+            vec!["x509", "-in", "ca.crt", "-certopt", "no_pubkey"],
+            usage(
+                "x509",
+                "Unknown option or option not supported by pki: -certopt",
             ),
         ),
         (

@@ -510,6 +510,115 @@ pub fn extensions_named(c: &Certificate, names: &[&str]) -> String {
     s
 }
 
+/// The `-nameopt` forms pki prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameForm {
+    /// `oneline`, OpenSSL 3's default: `C = CN, O = "Ex, Inc", CN = x`.
+    Oneline,
+    /// `RFC2253`: `CN=x,O=Ex\, Inc,C=CN`, last attribute first.
+    Rfc2253,
+    /// `compat`: `/C=CN/O=Ex, Inc/CN=x`.
+    Compat,
+}
+
+/// A name as `-nameopt FORM` prints it.
+pub fn name_as(n: &x509_cert::name::Name, form: NameForm) -> String {
+    // (RDN index, type, value) in DER order.
+    let mut entries = Vec::new();
+    for (i, rdn) in n.iter_rdn().enumerate() {
+        for atv in rdn.iter() {
+            entries.push((i, atv));
+        }
+    }
+    match form {
+        NameForm::Oneline => name::to_openssl_string(n),
+        NameForm::Compat => {
+            let mut s = String::new();
+            let mut last = None;
+            for (i, atv) in entries {
+                s.push(if last == Some(i) { '+' } else { '/' });
+                last = Some(i);
+                let _ = write!(s, "{}=", short_type(atv));
+                match name::attribute_value_string(&atv.value) {
+                    Some(v) => s.push_str(&v),
+                    None => s.push_str(&hex_of_any(&atv.value)),
+                }
+            }
+            s
+        }
+        NameForm::Rfc2253 => {
+            let mut s = String::new();
+            let mut last = None;
+            for (i, atv) in entries.into_iter().rev() {
+                if let Some(prev) = last {
+                    s.push(if prev == i { '+' } else { ',' });
+                }
+                last = Some(i);
+                let ty = short_type(atv);
+                s.push_str(&ty);
+                s.push('=');
+                let known = !ty.starts_with(|c: char| c.is_ascii_digit());
+                match name::attribute_value_string(&atv.value).filter(|_| known) {
+                    Some(v) => push_rfc2253(&mut s, &v),
+                    None => s.push_str(&hex_of_any(&atv.value)),
+                }
+            }
+            s
+        }
+    }
+}
+
+/// OpenSSL's short name of an attribute type (`CN`), or its dotted OID.
+fn short_type(atv: &x509_cert::attr::AttributeTypeAndValue) -> String {
+    let one = x509_cert::name::RelativeDistinguishedName::try_from(vec![atv.clone()])
+        .and_then(|rdn| {
+            let mut rdns = x509_cert::name::RdnSequence::default();
+            rdns.push(rdn);
+            rdns.to_der()
+        })
+        .and_then(|der| x509_cert::name::Name::from_der(&der))
+        .map(|n| name::to_openssl_string(&n));
+    match one {
+        Ok(text) => text
+            .split_once(" = ")
+            .map(|(t, _)| t.to_owned())
+            .unwrap_or_else(|| atv.oid.to_string()),
+        Err(_) => atv.oid.to_string(),
+    }
+}
+
+fn hex_of_any(v: &der::Any) -> String {
+    let mut s = String::from("#");
+    for b in v.to_der().unwrap_or_default() {
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+/// RFC 2253 escaping as OpenSSL's `-nameopt RFC2253` does it (`ESC_2253`, `ESC_CTRL`,
+/// `ESC_MSB`): specials and a leading `#` or space, a trailing space with a backslash; control
+/// characters and every byte of a non-ASCII character as `\XX`.
+fn push_rfc2253(out: &mut String, value: &str) {
+    let n = value.chars().count();
+    for (i, c) in value.chars().enumerate() {
+        match c {
+            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == 0 => out.push_str("\\#"),
+            ' ' if i == 0 || i + 1 == n => out.push_str("\\ "),
+            c if c.is_ascii_control() || !c.is_ascii() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "\\{b:02X}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+}
+
 /// OpenSSL's `X509_NAME_hash` (`x509 -hash`, the `HASH.0` names of a CApath folder): the
 /// first four bytes, little-endian, of the SHA-1 of the name's canonical form, as 8 hex digits.
 ///

@@ -83,6 +83,11 @@ const OPTS: &[Opt] = &[
     Opt::flag("verify", "Verify the self-signature of the request"),
     Opt::flag("pubkey", "Output the public key"),
     Opt::flag("subject", "Output the subject"),
+    Opt::value(
+        "nameopt",
+        "val",
+        "How -subject prints the name: oneline, RFC2253 or compat",
+    ),
 ];
 
 /// What `req` made or read: a request or a certificate.
@@ -97,6 +102,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         return Ok(ExitCode::SUCCESS);
     }
     p.no_params()?;
+    super::name_form(&p)?;
     let conf = p.value("config").map(load_conf).transpose()?;
     let x509 = p.flag("x509");
     let input = p.value("in");
@@ -201,7 +207,10 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             Made::Req(r) => &r.info.subject,
             Made::Cert(c) => c.tbs_certificate().subject(),
         };
-        out.line(format_args!("subject={}", name::to_openssl_string(subject)));
+        out.line(format_args!(
+            "subject={}",
+            text::name_as(subject, super::name_form(&p)?)
+        ));
     }
     if !p.flag("noout") {
         out.text(&match &made {

@@ -80,6 +80,11 @@ const OPTS: &[Opt] = &[
     Opt::flag("text", "Print the certificate in text form"),
     Opt::flag("noout", "Do not output the certificate"),
     Opt::flag("subject", "Print the subject"),
+    Opt::value(
+        "nameopt",
+        "val",
+        "How -subject and -issuer print names: oneline, RFC2253 or compat",
+    ),
     Opt::flag("issuer", "Print the issuer"),
     Opt::flag("dates", "Print notBefore and notAfter"),
     Opt::flag("startdate", "Print notBefore"),
@@ -171,6 +176,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         return Ok(ExitCode::SUCCESS);
     }
     p.no_params()?;
+    super::name_form(&p)?;
     let inform = Format::from_opt(&p, "inform")?;
     let outform = Format::from_opt(&p, "outform")?;
     let (bytes, path) = read_input(p.value("in"))?;
@@ -286,11 +292,11 @@ fn print(
     match what {
         Print::Subject => out.line(format_args!(
             "subject={}",
-            name::to_openssl_string(tbs.subject())
+            text::name_as(tbs.subject(), super::name_form(p)?)
         )),
         Print::Issuer => out.line(format_args!(
             "issuer={}",
-            name::to_openssl_string(tbs.issuer())
+            text::name_as(tbs.issuer(), super::name_form(p)?)
         )),
         Print::Serial => out.line(format_args!(
             "serial={}",
