@@ -640,6 +640,8 @@ fn keys_print_and_convert_like_openssl() {
         &["pkey", "-in", "peer.key", "-text", "-check", "-pubout"],
         &["pkey", "-in", "peer.key", "-text", "-noout"],
         &["pkey", "-in", "ca.key", "-outform", "DER"],
+        &["pkey", "-in", "ca.key", "-text_pub", "-noout"],
+        &["pkey", "-in", "client.key", "-text_pub", "-pubcheck"],
         &["rsa", "-in", "ca.key", "-outform", "DER"],
         &["rsa", "-in", "ca.key", "-outform", "DER", "-traditional"],
         &["pkey", "-in", "ca.key", "-outform", "DER", "-pubout"],
@@ -719,6 +721,11 @@ fn new_keys_have_openssl_s_form() {
         );
         same(&d, &["rsa", "-in", f, "-noout", "-text"]);
     }
+    let trad = |r: Run| r.ok().stdout().lines().next().map(str::to_owned);
+    assert_eq!(
+        trad(ours(&d, &["genrsa", "-traditional"])),
+        trad(openssl(&d, &["genrsa", "-traditional"]))
+    );
     // Without -out the key goes to stdout, as openssl's.
     let key = ours(&d, &["genrsa"]).ok().stdout();
     assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{key}");
@@ -889,6 +896,23 @@ fn verify_reports_like_openssl() {
             "ca.crt",
             "client.crt",
             "self.crt",
+            "peer.crt",
+        ],
+        &[
+            "verify",
+            "-show_chain",
+            "-CAfile",
+            "ca.crt",
+            "client.crt",
+            "ca.crt",
+        ],
+        &[
+            "verify",
+            "-show_chain",
+            "-CAfile",
+            "bundle.pem",
+            "-untrusted",
+            "notca.crt",
             "peer.crt",
         ],
     ] {

@@ -421,6 +421,13 @@ fn each_refusal_names_its_reason() {
             "writing RSA key\nrsa: ca.key already exists and is never overwritten\n".into(),
         ),
         (
+            vec!["pkey", "-in", "ca.key", "-modulus"],
+            usage(
+                "pkey",
+                "Unknown option or option not supported by pki: -modulus",
+            ),
+        ),
+        (
             vec!["pkey", "-in", "client.csr"],
             "pkey: client.csr: wrong PEM label: expected PRIVATE KEY, found \"CERTIFICATE \
              REQUEST\"\n"

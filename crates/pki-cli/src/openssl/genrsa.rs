@@ -26,6 +26,7 @@ const GENRSA: &[Opt] = &[
         "f4",
         "Use 65537 for the E value (the default, and the only one)",
     ),
+    Opt::flag("traditional", "Write the key as PKCS#1 (RSA PRIVATE KEY)"),
 ];
 
 const GENPKEY: &[Opt] = &[
@@ -63,10 +64,17 @@ fn bits(text: &str) -> Result<KeyBits, Fail> {
     Ok(KeyBits::new(n)?)
 }
 
-fn write_key(bits: KeyBits, out: Option<&str>) -> Result<ExitCode, Fail> {
+fn write_key(bits: KeyBits, out: Option<&str>, traditional: bool) -> Result<ExitCode, Fail> {
     refuse_existing(out)?;
     let key = PrivateKey::generate(bits)?;
-    let pem = key.to_pkcs8_pem()?;
+    let pem = if traditional {
+        zeroize::Zeroizing::new(pki_core::pem::encode(
+            pki_core::pem::RSA_PRIVATE_KEY,
+            &key.to_pkcs1_der()?,
+        ))
+    } else {
+        key.to_pkcs8_pem()?
+    };
     let mut o = Output::default();
     o.text(&pem);
     o.deliver(out, Mode::Private)?;
@@ -83,7 +91,7 @@ pub(super) fn genrsa(args: &[String]) -> Result<ExitCode, Fail> {
         [n] => bits(n)?,
         _ => return Err(Fail::Usage("Extra arguments given.".into())),
     };
-    write_key(bits, p.value("out"))
+    write_key(bits, p.value("out"), p.flag("traditional"))
 }
 
 pub(super) fn genpkey(args: &[String]) -> Result<ExitCode, Fail> {
@@ -126,5 +134,5 @@ pub(super) fn genpkey(args: &[String]) -> Result<ExitCode, Fail> {
             }
         }
     }
-    write_key(key_bits, p.value("out"))
+    write_key(key_bits, p.value("out"), false)
 }

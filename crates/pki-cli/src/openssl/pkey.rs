@@ -46,8 +46,16 @@ const OPTS: &[Opt] = &[
     ),
     Opt::flag("check", "Check the key's consistency"),
     Opt::flag("noout", "Do not output the key"),
-    Opt::flag("modulus", "Print the RSA modulus"),
     Opt::flag("text", "Print the key in text form"),
+];
+
+/// Options of rsa only.
+const RSA_OPTS: &[Opt] = &[Opt::flag("modulus", "Print the RSA modulus")];
+
+/// Options of pkey only.
+const PKEY_OPTS: &[Opt] = &[
+    Opt::flag("text_pub", "Print the public key in text form"),
+    Opt::flag("pubcheck", "Check the public key's consistency"),
 ];
 
 /// A public key as `PUBLIC KEY` PEM.
@@ -100,7 +108,11 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         Which::Rsa => "rsa",
         Which::Pkey => "pkey",
     };
-    let p = parse(cmd, "", OPTS, args)?;
+    let table: Vec<Opt> = match which {
+        Which::Rsa => OPTS.iter().chain(RSA_OPTS).copied().collect(),
+        Which::Pkey => OPTS.iter().chain(PKEY_OPTS).copied().collect(),
+    };
+    let p = parse(cmd, "", &table, args)?;
     if p.help {
         return Ok(ExitCode::SUCCESS);
     }
@@ -155,7 +167,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         Ok(())
     };
     let key_text = |out: &mut Output| -> Result<(), Fail> {
-        match (&key, which, p.flag("pubout")) {
+        match (&key, which, p.flag("pubout") || p.flag("text_pub")) {
             (Key::Private(_), Which::Pkey, true) | (Key::Public(_), _, _) => {
                 out.text(&text::public_key(&public))
             }
@@ -163,7 +175,8 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         }
         Ok(())
     };
-    let secret_out = matches!(key, Key::Private(_)) && (!p.flag("pubout") || p.flag("text"));
+    let secret_out = matches!(key, Key::Private(_))
+        && ((!p.flag("pubout") && !p.flag("noout")) || p.flag("text"));
     match which {
         Which::Rsa => {
             if p.flag("text") {
@@ -184,14 +197,15 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
             if p.flag("check") {
                 check(&mut out)?;
             }
+            if p.flag("pubcheck") {
+                // The RSA public key was checked when it was read (modulus, exponent).
+                out.line(format_args!("Key is valid"));
+            }
             if !p.flag("noout") {
                 write_key(&mut out, &key, &p, outform, which)?;
             }
-            if p.flag("text") {
+            if p.flag("text") || p.flag("text_pub") {
                 key_text(&mut out)?;
-            }
-            if p.flag("modulus") {
-                out.line(format_args!("{}", text::modulus(&public)));
             }
         }
     }

@@ -33,6 +33,10 @@ const OPTS: &[Opt] = &[
     Opt::value("purpose", "val", "sslclient or sslserver"),
     Opt::value("verify_hostname", "val", "Expected peer host name"),
     Opt::value("verify_ip", "val", "Expected peer IP address"),
+    Opt::flag(
+        "show_chain",
+        "Print the chain of each certificate that verifies",
+    ),
 ];
 
 /// A verification error: OpenSSL's number and text, and the depth of the certificate.
@@ -139,9 +143,20 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             }
         };
         match verify(&leaf, &params) {
-            Ok(()) => {
+            Ok(chain) => {
                 let mut o = Output::default();
                 o.line(format_args!("{label}: OK"));
+                if p.flag("show_chain") {
+                    o.line(format_args!("Chain:"));
+                    for (depth, c) in chain.iter().enumerate() {
+                        let trusted = params.trusted.iter().any(|t| same(t, c));
+                        o.line(format_args!(
+                            "depth={depth}: {}{}",
+                            name::to_openssl_string(c.tbs_certificate().subject()),
+                            if trusted { "" } else { " (untrusted)" }
+                        ));
+                    }
+                }
                 o.print_stdout();
             }
             Err((e, chain)) => {
@@ -195,7 +210,7 @@ fn may_issue(cand: &Certificate, c: &Certificate) -> bool {
 
 type Failure = (VerifyError, Vec<Certificate>);
 
-fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<(), Failure> {
+fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<Vec<Certificate>, Failure> {
     let chain = build(leaf, p)?;
     let fail = |code, depth| Err((VerifyError { code, depth }, chain.clone()));
     // check_chain_extensions
@@ -246,7 +261,7 @@ fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<(), Failure> {
             return fail(10, i);
         }
     }
-    Ok(())
+    Ok(chain)
 }
 
 /// The chain from `leaf` up to a certificate of `-CAfile` that is self-issued.
