@@ -274,6 +274,36 @@ fn x509_req_signs_like_openssl() {
     }
 }
 
+/// Without -CAkey, the CA's key is read from the -CA file, which may hold both.
+#[test]
+fn x509_req_reads_the_ca_key_from_the_ca_file() {
+    let d = setup("x509-ca-both");
+    let both = [
+        fs::read_to_string(d.join("ca.crt")).expect("ca.crt"),
+        fs::read_to_string(d.join("ca.key")).expect("ca.key"),
+    ]
+    .concat();
+    fs::write(d.join("ca-both.pem"), both).expect("write");
+    same_with(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca-both.pem",
+            "-extfile",
+            "openssl.conf",
+            "-extensions",
+            "v3_req",
+            "-text",
+            "-noout",
+        ],
+        cert_text,
+    );
+}
+
 #[test]
 fn x509_serial_files_behave_like_openssl() {
     let d = setup("x509-serial");

@@ -365,9 +365,22 @@ fn each_refusal_names_its_reason() {
                 "{SIGNED_NOTE}{}",
                 usage(
                     "x509",
-                    "-req needs -CA and -CAkey (pki does not self-sign with -signkey or -key)"
+                    "-req needs -CA (pki does not self-sign with -signkey or -key)"
                 )
             ),
+        ),
+        (
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-extfile",
+                "openssl.conf",
+            ],
+            format!("{SIGNED_NOTE}Could not read CA private key from ca.crt\n"),
         ),
         (
             vec!["x509", "-in", "ca.crt", "-CA", "ca.crt"],

@@ -41,7 +41,11 @@ const OPTS: &[Opt] = &[
     Opt::value("outform", "PEM|DER", "Output format (default PEM)"),
     Opt::flag("req", "Input is a CSR, to be signed with -CA and -CAkey"),
     Opt::value("CA", "infile", "CA certificate that signs the CSR"),
-    Opt::value("CAkey", "val", "The CA's private key"),
+    Opt::value(
+        "CAkey",
+        "val",
+        "The CA's private key (default: the -CA file)",
+    ),
     Opt::flag(
         "CAcreateserial",
         "Create the serial file when missing (CA name with .srl)",
@@ -407,15 +411,19 @@ fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
         name::to_openssl_string(&req.info.subject)
     ));
     let ca_path = p.value("CA").ok_or_else(|| {
-        Fail::Usage(
-            "-req needs -CA and -CAkey (pki does not self-sign with -signkey or -key)".into(),
-        )
+        Fail::Usage("-req needs -CA (pki does not self-sign with -signkey or -key)".into())
     })?;
-    let ca_key_path = p.value("CAkey").ok_or_else(|| {
-        Fail::Usage("-CAkey is required: the CA's private key in its own file".into())
-    })?;
-    let ca = load(ca_path, cert::decode)?;
-    let ca_key = load(ca_key_path, super::pkey::decode_private_key)?;
+    // Without -CAkey the key is read from the -CA file, as OpenSSL does.
+    let ca_key_path = p.value("CAkey").unwrap_or(ca_path);
+    let ca = load(ca_path, first_certificate)?;
+    let ca_key = match load(ca_key_path, super::pkey::decode_private_key) {
+        Err(_) if p.value("CAkey").is_none() => {
+            return Err(Fail::Plain(format!(
+                "Could not read CA private key from {ca_path}"
+            )));
+        }
+        other => other?,
+    };
     let issuer = Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
 
     let exts = extensions(p, &req)?;
