@@ -851,6 +851,12 @@ fn verify_reports_like_openssl() {
     ]
     .concat();
     w("bundle.pem", &bundle);
+    let full = [
+        fs::read_to_string(d.join("client.crt")).expect("client"),
+        fs::read_to_string(d.join("ca.crt")).expect("ca"),
+    ]
+    .concat();
+    w("fullchain.pem", &full);
 
     for args in [
         &["verify", "-CAfile", "ca.crt", "client.crt", "peer.crt"][..],
@@ -919,6 +925,7 @@ fn verify_reports_like_openssl() {
             "under-notca.crt",
         ],
         &["verify", "-CAfile", "bundle.pem", "under-notca.crt"],
+        &["verify", "-CAfile", "ca.crt", "fullchain.pem"],
         &["verify", "-CAfile", "ca.crt", "under-notca.crt"],
         &[
             "verify",

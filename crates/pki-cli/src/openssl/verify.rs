@@ -130,9 +130,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let mut failed = false;
     for input in inputs {
         let label = input.unwrap_or("stdin");
-        let leaf = match read_input(input)
-            .and_then(|(bytes, path)| Ok(cert::decode(&bytes).map_err(|e| e.in_file(&path))?))
-        {
+        let leaf = match read_input(input).and_then(|(bytes, path)| {
+            Ok(super::x509::first_certificate(&bytes).map_err(|e| e.in_file(&path))?)
+        }) {
             Ok(c) => c,
             Err(Fail::Error(m) | Fail::Usage(m) | Fail::Plain(m)) => {
                 note(format_args!(

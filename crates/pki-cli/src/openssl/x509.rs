@@ -270,7 +270,7 @@ fn der_of(cert: &Certificate) -> Result<Vec<u8>, Fail> {
 }
 
 /// The first certificate of a PEM input (as OpenSSL reads a bundle), or the DER certificate.
-fn first_certificate(bytes: &[u8]) -> pki_core::Result<Certificate> {
+pub(super) fn first_certificate(bytes: &[u8]) -> pki_core::Result<Certificate> {
     if pem::is_pem(bytes) {
         let blocks = pem::decode_all(bytes)?;
         let block = blocks
