@@ -464,6 +464,27 @@ extendedKeyUsage=serverAuth,clientAuth
 subjectAltName=@alt_names
 ";
 
+/// A CSR with challengePassword and unstructuredName attributes (made by openssl, which
+/// pki does not make) prints as openssl prints it.
+#[test]
+fn req_text_of_csr_attributes_matches_openssl() {
+    let d = setup("req-attrs");
+    fs::write(
+        d.join("attr.cnf"),
+        "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = x\n\
+         [attrs]\nchallengePassword = secret123\nunstructuredName = Acme\n",
+    )
+    .expect("write");
+    openssl(
+        &d,
+        &[
+            "req", "-new", "-key", "ca.key", "-config", "attr.cnf", "-out", "attr.csr",
+        ],
+    )
+    .ok();
+    same(&d, &["req", "-in", "attr.csr", "-noout", "-text"]);
+}
+
 #[test]
 fn kubernetes_csr_conf_works_like_openssl() {
     let d = setup("k8s");

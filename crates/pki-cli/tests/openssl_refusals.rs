@@ -22,6 +22,12 @@ fn setup(tag: &str) -> TestDir {
     }
     fs::write(d.join("min.cnf"), "[req]\ndistinguished_name = dn\n[dn]\n").expect("write");
     fs::write(
+        d.join("attr.cnf"),
+        "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = x\n\
+         [attrs]\nchallengePassword = secret123\n",
+    )
+    .expect("write");
+    fs::write(
         d.join("nodn.cnf"),
         "[req]\nprompt = no\ndistinguished_name = dn\n[dn]\n",
     )
@@ -163,6 +169,12 @@ fn each_refusal_names_its_reason() {
                 "-subj is required: pki does not prompt for the subject (or give a -config \
                  with prompt = no and a distinguished_name section)",
             ),
+        ),
+        (
+            vec!["req", "-new", "-key", "ca.key", "-config", "attr.cnf"],
+            "req: attr.cnf: request attributes ([attrs]: challengePassword, unstructuredName) \
+             are not supported by pki\n"
+                .into(),
         ),
         (
             vec!["req", "-new", "-key", "ca.key", "-config", "nodn.cnf"],

@@ -429,7 +429,13 @@ pub fn request(r: &CertReq) -> String {
             .map(|v| name::attribute_value_string(v).unwrap_or_else(|| hex_of(v)))
             .collect::<Vec<_>>()
             .join(", ");
-        let _ = writeln!(s, "            {:<24}:{value}", attr.oid.to_string());
+        let name = match attr.oid.to_string().as_str() {
+            "1.2.840.113549.1.9.7" => "challengePassword".to_owned(),
+            "1.2.840.113549.1.9.2" => "unstructuredName".to_owned(),
+            "1.2.840.113549.1.9.8" => "unstructuredAddress".to_owned(),
+            other => other.to_owned(),
+        };
+        let _ = writeln!(s, "            {name:<25}:{value}");
     }
     if r.info.attributes.is_empty() {
         s.push_str("            (none)\n");

@@ -238,6 +238,14 @@ fn config_subject(conf: Option<&Conf>) -> Result<x509_cert::name::Name, Fail> {
         return Err(refuse());
     }
     let file = conf.file().display().to_string();
+    if let Some(attrs) = conf.lookup("req", "attributes")
+        && conf.section(attrs).is_some_and(|e| !e.is_empty())
+    {
+        return Err(Fail::msg(format!(
+            "{file}: request attributes ([{attrs}]: challengePassword, unstructuredName) are \
+             not supported by pki"
+        )));
+    }
     let section = conf.lookup("req", "distinguished_name").ok_or_else(|| {
         Fail::msg(format!(
             "{file}: prompt = no, but [req] names no distinguished_name section"
