@@ -27,6 +27,8 @@ fn setup(tag: &str) -> TestDir {
          [attrs]\nchallengePassword = secret123\n",
     )
     .expect("write");
+    fs::write(d.join("md.cnf"), "[req]\ndefault_md = sha1\n").expect("write");
+    fs::write(d.join("mask.cnf"), "[req]\nstring_mask = nombstr\n").expect("write");
     fs::write(
         d.join("nodn.cnf"),
         "[req]\nprompt = no\ndistinguished_name = dn\n[dn]\n",
@@ -169,6 +171,20 @@ fn each_refusal_names_its_reason() {
                 "-subj is required: pki does not prompt for the subject (or give a -config \
                  with prompt = no and a distinguished_name section)",
             ),
+        ),
+        (
+            vec![
+                "req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-config", "md.cnf",
+            ],
+            "req: md.cnf: default_md = sha1 is not supported: pki signs with SHA-256\n".into(),
+        ),
+        (
+            vec![
+                "req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-config", "mask.cnf",
+            ],
+            "req: mask.cnf: string_mask = nombstr is not supported: pki encodes names as \
+             utf8only does (OpenSSL 3's default)\n"
+                .into(),
         ),
         (
             vec!["req", "-new", "-key", "ca.key", "-config", "attr.cnf"],

@@ -104,6 +104,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     p.no_params()?;
     super::name_form(&p)?;
     let conf = p.value("config").map(load_conf).transpose()?;
+    if let Some(c) = &conf {
+        refuse_settings(c)?;
+    }
     let x509 = p.flag("x509");
     let input = p.value("in");
     let new = p.flag("new") || p.flag("newkey") || (x509 && input.is_none());
@@ -220,6 +223,27 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     }
     out.deliver(p.value("out"), Mode::Public)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `[req]` settings that would make OpenSSL's request differ from pki's: refused, not
+/// ignored.
+fn refuse_settings(c: &Conf) -> Result<(), Fail> {
+    let file = c.file().display();
+    if let Some(md) = c
+        .lookup("req", "default_md")
+        .filter(|md| !md.eq_ignore_ascii_case("sha256") && *md != "default")
+    {
+        return Err(Fail::msg(format!(
+            "{file}: default_md = {md} is not supported: pki signs with SHA-256"
+        )));
+    }
+    if let Some(mask) = c.lookup("req", "string_mask").filter(|m| *m != "utf8only") {
+        return Err(Fail::msg(format!(
+            "{file}: string_mask = {mask} is not supported: pki encodes names as utf8only \
+             does (OpenSSL 3's default)"
+        )));
+    }
+    Ok(())
 }
 
 /// The subject of `[req] prompt = no`: the entries of the `distinguished_name` section, in
