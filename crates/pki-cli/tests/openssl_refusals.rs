@@ -411,6 +411,21 @@ fn each_refusal_names_its_reason() {
             format!("{SIGNED_NOTE}Could not read CA private key from ca.crt\n"),
         ),
         (
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-extfile",
+                "openssl.conf",
+                "-sha1",
+                "-fingerprint",
+            ],
+            "x509: -sha1 signatures are not made by pki: it signs with SHA-256\n".into(),
+        ),
+        (
             vec!["x509", "-in", "ca.crt", "-CA", "ca.crt"],
             usage(
                 "x509",

@@ -158,7 +158,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             ))
         } else {
             let exts = request_extensions(&p, conf.as_ref())?;
-            Made::Req(Box::new(csr::build(subject, key, &exts)?))
+            let req = csr::build(subject, key, &exts)?;
+            if p.flag("verify") {
+                csr::verify(&req)?;
+                note(format_args!("Certificate request self-signature verify OK"));
+            }
+            Made::Req(Box::new(req))
         }
     } else {
         let (bytes, path) = read_input(input)?;

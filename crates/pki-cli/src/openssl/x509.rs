@@ -400,7 +400,7 @@ pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
 
 /// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.
 fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
-    if p.position("sha1") > p.position("sha256") && !p.flag("fingerprint") {
+    if p.position("sha1") > p.position("sha256") {
         return Err(Fail::msg(
             "-sha1 signatures are not made by pki: it signs with SHA-256",
         ));
