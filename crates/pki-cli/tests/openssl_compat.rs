@@ -189,6 +189,38 @@ fn x509_prints_like_openssl() {
     }
 }
 
+/// A version 1 certificate (which pki does not make, but reads) and a small serial.
+#[test]
+fn x509_prints_v1_certificates_like_openssl() {
+    let d = setup("x509-v1");
+    openssl(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            "2",
+            "-out",
+            "v1.crt",
+        ],
+    )
+    .ok();
+    same(&d, &["x509", "-in", "v1.crt", "-noout", "-text"]);
+    same(
+        &d,
+        &[
+            "x509", "-in", "v1.crt", "-noout", "-serial", "-ext", "keyUsage",
+        ],
+    );
+    same(&d, &["verify", "-CAfile", "ca.crt", "v1.crt"]);
+}
+
 #[test]
 fn x509_converts_der_like_openssl() {
     let d = setup("x509-der");
