@@ -1181,6 +1181,104 @@ fn rand_has_openssl_s_shape() {
     );
 }
 
+/// A three-level chain: root, an intermediate CA given with -untrusted (or not), a leaf.
+#[test]
+fn verify_builds_chains_through_intermediates_like_openssl() {
+    let d = setup("verify-chain");
+    fs::write(
+        d.join("int.cnf"),
+        "basicConstraints = critical, CA:TRUE, pathlen:0\nkeyUsage = critical, keyCertSign\n",
+    )
+    .expect("write");
+    fs::write(d.join("leaf.cnf"), "basicConstraints = CA:FALSE\n").expect("write");
+    let o = |args: &[&str]| {
+        openssl(&d, args).ok();
+    };
+    o(&[
+        "req",
+        "-new",
+        "-key",
+        "peer.key",
+        "-subj",
+        "/CN=intermediate",
+        "-out",
+        "int.csr",
+    ]);
+    o(&[
+        "x509", "-req", "-in", "int.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-extfile",
+        "int.cnf", "-out", "int.crt",
+    ]);
+    o(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "int.crt",
+        "-CAkey",
+        "peer.key",
+        "-extfile",
+        "leaf.cnf",
+        "-out",
+        "leaf.crt",
+    ]);
+    o(&[
+        "x509",
+        "-req",
+        "-in",
+        "int.csr",
+        "-CA",
+        "int.crt",
+        "-CAkey",
+        "peer.key",
+        "-extfile",
+        "int.cnf",
+        "-out",
+        "too-deep.crt",
+    ]);
+    for args in [
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-untrusted",
+            "int.crt",
+            "leaf.crt",
+        ][..],
+        &[
+            "verify",
+            "-show_chain",
+            "-CAfile",
+            "ca.crt",
+            "-untrusted",
+            "int.crt",
+            "leaf.crt",
+        ],
+        &["verify", "-CAfile", "ca.crt", "leaf.crt"],
+        &["verify", "-CAfile", "int.crt", "leaf.crt"],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-untrusted",
+            "int.crt",
+            "int.crt",
+        ],
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "-untrusted",
+            "int.crt",
+            "-purpose",
+            "sslserver",
+            "leaf.crt",
+        ],
+    ] {
+        same(&d, args);
+    }
+}
+
 /// Certificates outside their validity period, made with pki_core (openssl 3.0's x509 cannot
 /// backdate), and how both verifiers report them.
 #[test]
