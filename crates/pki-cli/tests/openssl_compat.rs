@@ -1222,20 +1222,6 @@ fn verify_builds_chains_through_intermediates_like_openssl() {
         "-out",
         "leaf.crt",
     ]);
-    o(&[
-        "x509",
-        "-req",
-        "-in",
-        "int.csr",
-        "-CA",
-        "int.crt",
-        "-CAkey",
-        "peer.key",
-        "-extfile",
-        "int.cnf",
-        "-out",
-        "too-deep.crt",
-    ]);
     for args in [
         &[
             "verify",
