@@ -639,6 +639,36 @@ fn req_x509_one_liner_matches_openssl() {
 }
 
 #[test]
+fn req_x509_set_serial_matches_openssl() {
+    let d = setup("req-serial");
+    for serial in ["01", "0x1F", "123456789012345678901234567890"] {
+        same_with(
+            &d,
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=x",
+                "-set_serial",
+                serial,
+                "-text",
+                "-noout",
+            ],
+            |s| {
+                s.lines()
+                    .filter(|l| !l.contains("Not Before") && !l.contains("Not After"))
+                    .take_while(|l| !l.contains("Signature Value"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            },
+        );
+    }
+}
+
+#[test]
 fn req_x509_matches_openssl() {
     let d = setup("req-x509");
     for args in [

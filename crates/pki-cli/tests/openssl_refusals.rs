@@ -282,6 +282,22 @@ fn each_refusal_names_its_reason() {
             ),
         ),
         (
+            vec![
+                "req",
+                "-new",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=x",
+                "-set_serial",
+                "1",
+            ],
+            usage(
+                "req",
+                "-set_serial is used only with -x509 (a request has no serial)",
+            ),
+        ),
+        (
             vec!["req", "-in", "client.csr", "-new", "-key", "ca.key"],
             usage(
                 "req",

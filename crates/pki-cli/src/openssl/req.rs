@@ -56,6 +56,11 @@ const OPTS: &[Opt] = &[
         "+int",
         "Days the -x509 certificate is valid (default 30)",
     ),
+    Opt::value(
+        "set_serial",
+        "val",
+        "Serial of the -x509 certificate (decimal, or hex with 0x; default random)",
+    ),
     Opt::value("config", "infile", "Request template file (openssl.conf)"),
     Opt::value(
         "extensions",
@@ -120,6 +125,11 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             "-days is used only with -x509 (a request has no validity)".into(),
         ));
     }
+    if !x509 && p.flag("set_serial") {
+        return Err(Fail::Usage(
+            "-set_serial is used only with -x509 (a request has no serial)".into(),
+        ));
+    }
     if p.flag("keyout") && !p.flag("newkey") {
         return Err(Fail::Usage("-keyout is used only with -newkey".into()));
     }
@@ -149,7 +159,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         })?;
         if x509 {
             let exts = x509_extensions(&p, conf.as_ref())?;
-            let serial = serial::to_serial_number(&serial::random()?)?;
+            let serial = serial::to_serial_number(&self_signed_serial(&p)?)?;
             let days = p.days("days", 30)?;
             Made::Cert(Box::new(
                 CertBuilder::new(subject, key.public_key_info()?, serial, days)
@@ -184,7 +194,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
                 "Warning: No -copy_extensions given; ignoring any extensions in the request"
             ));
             let exts = x509_extensions(&p, conf.as_ref())?;
-            let serial = serial::to_serial_number(&serial::random()?)?;
+            let serial = serial::to_serial_number(&self_signed_serial(&p)?)?;
             let days = p.days("days", 30)?;
             Made::Cert(Box::new(
                 CertBuilder::new(req.info.subject, req.info.public_key, serial, days)
@@ -313,6 +323,14 @@ fn config_subject(conf: Option<&Conf>) -> Result<x509_cert::name::Name, Fail> {
         }
     }
     Ok(name::parse_subj(&subj).map_err(|e| pki_core::Error::from(e).in_file(&file))?)
+}
+
+/// `-set_serial`, else a random serial as OpenSSL makes.
+fn self_signed_serial(p: &Parsed) -> Result<Vec<u8>, Fail> {
+    match p.value("set_serial") {
+        Some(s) => super::x509::parse_serial(s),
+        None => Ok(serial::random()?),
+    }
 }
 
 fn has_ext_opts(p: &Parsed) -> bool {

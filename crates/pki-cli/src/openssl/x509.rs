@@ -460,7 +460,7 @@ fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
 }
 
 /// `-set_serial`: decimal, or hexadecimal after `0x`, positive.
-fn parse_serial(s: &str) -> Result<Vec<u8>, Fail> {
+pub(super) fn parse_serial(s: &str) -> Result<Vec<u8>, Fail> {
     let bad = || {
         Fail::Usage(format!(
             "Invalid -set_serial {s:?}: expected a positive decimal number or 0x and hex digits"
