@@ -13,6 +13,7 @@
 mod dgst;
 mod genrsa;
 mod pkey;
+mod purpose;
 mod rand;
 mod req;
 mod verify;

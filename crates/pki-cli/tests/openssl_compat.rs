@@ -108,6 +108,15 @@ fn x509_prints_like_openssl() {
     let d = setup("x509-print");
     for args in [
         &["x509", "-in", "ca.crt", "-noout", "-text"][..],
+        &["x509", "-in", "ca.crt", "-noout", "-purpose"],
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-purpose",
+            "-noout",
+            "-subject",
+        ],
         &["x509", "-in", "client.crt", "-noout", "-text"],
         &["x509", "-in", "peer.crt", "-text"],
         &["x509", "-in", "client.crt"],
@@ -212,6 +221,30 @@ fn x509_prints_v1_certificates_like_openssl() {
     )
     .ok();
     same(&d, &["x509", "-in", "v1.crt", "-noout", "-text"]);
+    // A self-signed v1 root: OpenSSL's CA checks answer "Yes (WARNING code=3)" for it.
+    fs::write(d.join("v1.cnf"), "[req]\ndistinguished_name = dn\n[dn]\n").expect("write");
+    openssl(
+        &d,
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=v1",
+            "-config",
+            "v1.cnf",
+            "-out",
+            "v1-root.crt",
+        ],
+    )
+    .ok();
+    same(
+        &d,
+        &["x509", "-in", "v1-root.crt", "-noout", "-purpose", "-text"],
+    );
+    same(&d, &["x509", "-in", "v1.crt", "-noout", "-purpose"]);
     same(
         &d,
         &[
@@ -1135,7 +1168,18 @@ fn x509_text_of_public_certificates_matches_openssl() {
             continue;
         }
         same(&d, &["x509", "-in", &f, "-noout", "-text"]);
-        same(&d, &["x509", "-in", &f, "-noout", "-hash", "-issuer_hash"]);
+        same(
+            &d,
+            &[
+                "x509",
+                "-in",
+                &f,
+                "-noout",
+                "-hash",
+                "-issuer_hash",
+                "-purpose",
+            ],
+        );
         compared += 1;
     }
     assert!(

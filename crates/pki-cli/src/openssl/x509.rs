@@ -106,6 +106,7 @@ const OPTS: &[Opt] = &[
         "Print these extensions (comma-separated short names)",
     ),
     Opt::flag("pubkey", "Print the public key"),
+    Opt::flag("purpose", "Print the purposes the certificate may serve"),
     Opt::flag(
         "hash",
         "Print the subject hash (the name in a CApath folder)",
@@ -140,6 +141,7 @@ enum Print {
     Ext,
     SubjectHash,
     IssuerHash,
+    Purpose,
 }
 
 fn print_order(p: &Parsed) -> Vec<Print> {
@@ -158,6 +160,7 @@ fn print_order(p: &Parsed) -> Vec<Print> {
     at("text", 0, Print::Text);
     at("ext", 0, Print::Ext);
     at("issuer_hash", 0, Print::IssuerHash);
+    at("purpose", 0, Print::Purpose);
     if let Some(i) = p.position("hash").max(p.position("subject_hash")) {
         v.push((i, 0, Print::SubjectHash));
     }
@@ -324,6 +327,7 @@ fn print(
         }
         Print::Pubkey => out.text(&super::pkey::spki_pem(tbs.subject_public_key_info())?),
         Print::Text => out.text(&text::certificate(cert)),
+        Print::Purpose => out.text(&super::purpose::print(cert)),
         Print::SubjectHash => out.line(format_args!("{}", text::name_hash(tbs.subject()))),
         Print::IssuerHash => out.line(format_args!("{}", text::name_hash(tbs.issuer()))),
         Print::Ext => {
