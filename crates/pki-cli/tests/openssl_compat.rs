@@ -1432,6 +1432,27 @@ fn nameopt_prints_names_like_openssl() {
         ],
     )
     .ok();
+    for email in ["a@b.c", "a@B.C", "A@b.c", "x@y"] {
+        same(
+            &d,
+            &["x509", "-in", "odd.crt", "-noout", "-checkemail", email],
+        );
+    }
+    same(
+        &d,
+        &[
+            "x509",
+            "-in",
+            "client.crt",
+            "-noout",
+            "-checkip",
+            "127.0.0.1",
+            "-checkemail",
+            "x@y",
+            "-checkhost",
+            "etcd01",
+        ],
+    );
     for form in ["RFC2253", "rfc2253", "compat", "oneline"] {
         for f in ["odd.crt", "client.crt"] {
             same(

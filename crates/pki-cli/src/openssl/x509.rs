@@ -120,6 +120,11 @@ const OPTS: &[Opt] = &[
         "Check the certificate matches this host",
     ),
     Opt::value(
+        "checkemail",
+        "val",
+        "Check the certificate matches this e-mail address",
+    ),
+    Opt::value(
         "checkip",
         "val",
         "Check the certificate matches this IP address",
@@ -247,6 +252,13 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         let ok = matches_host(&cert, host)?;
         out.line(format_args!(
             "Hostname {host} does{} match certificate",
+            if ok { "" } else { " NOT" }
+        ));
+    }
+    if let Some(email) = p.value("checkemail") {
+        let ok = matches_email(&cert, email)?;
+        out.line(format_args!(
+            "Email {email} does{} match certificate",
             if ok { "" } else { " NOT" }
         ));
     }
@@ -391,6 +403,36 @@ fn sans(cert: &Certificate) -> Result<Vec<San>, Fail> {
         }
     }
     Ok(Vec::new())
+}
+
+/// `X509_check_email`: the subjectAltName e-mail addresses, or the subject's emailAddress
+/// when there is none; the local part exact, the domain in any case.
+fn matches_email(cert: &Certificate, email: &str) -> Result<bool, Fail> {
+    const EMAIL: der::asn1::ObjectIdentifier =
+        der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+    let mut candidates: Vec<String> = sans(cert)?
+        .into_iter()
+        .filter_map(|s| match s {
+            San::Email(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if candidates.is_empty() {
+        candidates = cert
+            .tbs_certificate()
+            .subject()
+            .iter_rdn()
+            .flat_map(|rdn| rdn.iter())
+            .filter(|atv| atv.oid == EMAIL)
+            .filter_map(|atv| name::attribute_value_string(&atv.value))
+            .collect();
+    }
+    let split = |e: &str| {
+        e.rsplit_once('@')
+            .map(|(l, d)| (l.to_owned(), d.to_ascii_lowercase()))
+    };
+    let wanted = split(email);
+    Ok(wanted.is_some() && candidates.iter().any(|c| split(c) == wanted))
 }
 
 pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
