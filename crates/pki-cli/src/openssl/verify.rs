@@ -32,6 +32,7 @@ const OPTS: &[Opt] = &[
     ),
     Opt::value("purpose", "val", "sslclient or sslserver"),
     Opt::value("verify_hostname", "val", "Expected peer host name"),
+    Opt::value("verify_email", "val", "Expected peer e-mail address"),
     Opt::value("verify_ip", "val", "Expected peer IP address"),
     Opt::flag(
         "show_chain",
@@ -61,6 +62,7 @@ impl VerifyError {
             26 => "unsuitable certificate purpose",
             34 => "unhandled critical extension",
             62 => "hostname mismatch",
+            63 => "email address mismatch",
             64 => "IP address mismatch",
             _ => "certificate verify error",
         }
@@ -78,6 +80,7 @@ struct Params<'a> {
     untrusted: Vec<Certificate>,
     purpose: Option<Purpose>,
     host: Option<&'a str>,
+    email: Option<&'a str>,
     ip: Option<&'a str>,
 }
 
@@ -120,6 +123,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         untrusted,
         purpose,
         host: p.value("verify_hostname"),
+        email: p.value("verify_email"),
         ip: p.value("verify_ip"),
     };
     let inputs: Vec<Option<&str>> = if p.params.is_empty() {
@@ -240,6 +244,11 @@ fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<Vec<Certificate>, Failur
         && !super::x509::matches_host(leaf, host).unwrap_or(false)
     {
         return fail(62, 0);
+    }
+    if let Some(email) = p.email
+        && !super::x509::matches_email(leaf, email).unwrap_or(false)
+    {
+        return fail(63, 0);
     }
     if let Some(ip) = p.ip
         && !super::x509::matches_ip(leaf, ip).unwrap_or(false)

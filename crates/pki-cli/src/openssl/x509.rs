@@ -407,7 +407,7 @@ fn sans(cert: &Certificate) -> Result<Vec<San>, Fail> {
 
 /// `X509_check_email`: the subjectAltName e-mail addresses, or the subject's emailAddress
 /// when there is none; the local part exact, the domain in any case.
-fn matches_email(cert: &Certificate, email: &str) -> Result<bool, Fail> {
+pub(super) fn matches_email(cert: &Certificate, email: &str) -> Result<bool, Fail> {
     const EMAIL: der::asn1::ObjectIdentifier =
         der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
     let mut candidates: Vec<String> = sans(cert)?
