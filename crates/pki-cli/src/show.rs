@@ -1,14 +1,14 @@
 //! `pki show FILE...`: what each certificate, CSR and key holds, as text or JSON.
 
 use std::{
-    io::{self, IsTerminal, Read},
+    io::{self, IsTerminal},
     path::{Path, PathBuf},
     process::ExitCode,
     time::SystemTime,
 };
 
 use pki_core::{
-    Error, Result, files,
+    Result, files,
     inspect::{self, Decoded},
 };
 
@@ -43,15 +43,7 @@ pub(crate) fn colour() -> bool {
 /// Reads a file, or standard input for `-`.
 pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Io {
-                op: pki_core::error::IoOp::Read,
-                path: path.to_path_buf(),
-                source,
-            })?;
-        return Ok(buf);
+        return files::read_stream(io::stdin().lock(), path);
     }
     files::read(path)
 }

@@ -374,6 +374,11 @@ fn large_inputs_are_refused_without_reading_them_whole() {
     fs::write(d.join("bundle.pem"), &bundle).expect("write");
     pki(&d, &["show", "bundle.pem"], &[])
         .fails(2, "pki: cannot read bundle.pem: larger than 16 MiB\n");
+    // Standard input is bounded the same way.
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pki"));
+    c.args(["show", "-"]).current_dir(&d.path);
+    c.stdin(fs::File::open("/dev/zero").expect("/dev/zero"));
+    util::run(c, &d).fails(2, "pki: cannot read -: larger than 16 MiB\n");
 }
 
 #[test]

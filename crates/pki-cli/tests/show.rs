@@ -311,6 +311,43 @@ fn stdin_is_read_with_a_dash() {
     assert!(r.stdout().contains("Subject:             CN = etcd-peer\n"));
 }
 
+#[test]
+fn a_zero_serial_shows_as_00() {
+    let d = TestDir::new("show-zero-serial");
+    let c = util::openssl(
+        &d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "z.key",
+            "-subj",
+            "/CN=z",
+            "-set_serial",
+            "0",
+            "-days",
+            "1",
+            "-out",
+            "z.crt",
+        ],
+    );
+    c.ok();
+    let r = util::pki(&d, &["show", "z.crt"], &[]).ok();
+    assert!(
+        r.stdout().contains("  Serial number:       00\n"),
+        "{}",
+        r.stdout()
+    );
+    assert!(
+        r.stdout().contains("  Serial (decimal):    0\n"),
+        "{}",
+        r.stdout()
+    );
+}
+
 /// Runs `pki ARGS` in the reference folder on a pseudo-terminal (util-linux `script`), so
 /// that stdout is a terminal; returns what the terminal got.
 fn on_terminal(dir: &TestDir, args: &str, no_color: Option<&str>) -> String {

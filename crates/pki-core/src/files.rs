@@ -57,8 +57,15 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
             source: io::Error::new(io::ErrorKind::IsADirectory, "is a folder"),
         });
     }
+    read_stream(file, path)
+}
+
+/// Reads a stream (standard input, say) to its end, refusing more than [`MAX_INPUT`] bytes
+/// without reading past that; `path` names the stream in errors.
+pub fn read_stream(stream: impl Read, path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    file.take(MAX_INPUT + 1)
+    stream
+        .take(MAX_INPUT + 1)
         .read_to_end(&mut buf)
         .map_err(io(IoOp::Read, path))?;
     if buf.len() as u64 > MAX_INPUT {

@@ -149,8 +149,14 @@ impl Serial {
             strip_zeros(twos_complement).to_vec()
         };
         let sign = if negative { "-" } else { "" };
+        // Zero has no magnitude octets; print it as OpenSSL does, `00`.
+        let digits = if magnitude.is_empty() {
+            "00".to_owned()
+        } else {
+            hex(&magnitude)
+        };
         Serial {
-            hex: format!("{sign}{}", hex(&magnitude)),
+            hex: format!("{sign}{digits}"),
             decimal: format!("{sign}{}", to_decimal(&magnitude)),
             encoded_len: twos_complement.len(),
         }
