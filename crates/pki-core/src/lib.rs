@@ -17,5 +17,6 @@ pub mod name;
 pub mod pem;
 pub mod serial;
 pub mod text;
+pub mod verify;
 
 pub use error::{Error, Result};
