@@ -153,6 +153,13 @@ pub fn openssl(dir: &TestDir, args: &[&str]) -> Run {
 }
 
 /// The reference output of the seed script made by OpenSSL 3.0.19.
+/// Panics with the path it expected when the shared data is not beside the project.
 pub fn reference() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/openssl-3.0.19")
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/openssl-3.0.19");
+    assert!(
+        p.is_dir(),
+        "the shared reference data is missing: expected {} (the project's ../shared)",
+        p.display()
+    );
+    p
 }
