@@ -19,7 +19,7 @@ use pki_core::{
     inspect,
     key::{PrivateKey, PublicKey},
     lint::{self as lints, Profile},
-    name, pem, serial,
+    name, pem, serial, verify,
 };
 use x509_cert::{Certificate, request::CertReq};
 
@@ -45,6 +45,7 @@ pub const TARGETS: &[Target] = &[
     ("node", node),
     ("serial_file", serial_file),
     ("chain", chain),
+    ("verify", verify),
     ("show", show),
     ("lint", lint),
     ("builder", builder),
@@ -275,10 +276,9 @@ pub fn serial_file(data: &[u8]) {
     }
 }
 
-/// A list of certificates (a PEM bundle, or DER certificates one after the other): each one
-/// checked against every other as its issuer.
-pub fn chain(data: &[u8]) {
-    let certs = if pem::is_pem(data) {
+/// A list of certificates: a PEM bundle, or DER certificates one after the other.
+fn certificates(data: &[u8]) -> Vec<Certificate> {
+    if pem::is_pem(data) {
         cert::decode_all(data).unwrap_or_default()
     } else {
         let mut certs = Vec::new();
@@ -288,11 +288,81 @@ pub fn chain(data: &[u8]) {
             rest = tail;
         }
         certs
-    };
+    }
+}
+
+/// A list of certificates (a PEM bundle, or DER certificates one after the other): each one
+/// checked against every other as its issuer.
+pub fn chain(data: &[u8]) {
+    let certs = certificates(data);
     for (i, a) in certs.iter().enumerate().take(8) {
         for b in certs.iter().skip(i).take(8) {
             let _ = cert::verify_issued_by(a, b);
             let _ = cert::verify_issued_by(b, a);
+        }
+    }
+}
+
+/// Chain verification (`pki_core::verify::verify`, `pki openssl verify`) on a list of
+/// certificates (as [`chain`] reads them): the first is the leaf, the last the one trusted
+/// certificate, those between untrusted. Checked once bare and once with a purpose, a host
+/// name, an e-mail address and an IP address. A chain returned starts at the leaf, ends at
+/// the trusted certificate, which is self-issued, and each certificate's signature verifies
+/// with the next one's key; a failure names a certificate of the chain it returns.
+pub fn verify(data: &[u8]) {
+    let certs = certificates(data);
+    let (Some(leaf), Some(root)) = (certs.first(), certs.last()) else {
+        return;
+    };
+    let trusted = std::slice::from_ref(root);
+    let untrusted = certs.get(1..certs.len() - 1).unwrap_or(&[]);
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let bare = verify::Params::new(trusted, untrusted, now);
+    let all = verify::Params {
+        purpose: Some(verify::Purpose::SslServer),
+        host: Some("etcd-peer.example.com"),
+        email: Some("root@example.com"),
+        ip: Some(std::net::IpAddr::from([127, 0, 0, 1])),
+        ..bare.clone()
+    };
+    for params in [&bare, &all] {
+        match verify::verify(leaf, params) {
+            Ok(chain) => {
+                assert!(chain.len() <= verify::MAX_DEPTH + 1, "chain too long");
+                assert!(
+                    verify::same(&chain[0], leaf),
+                    "chain does not start at the leaf"
+                );
+                let top = chain.last().expect("non-empty chain");
+                assert!(
+                    verify::same(top, root),
+                    "chain does not end at the trusted one"
+                );
+                assert_eq!(
+                    top.tbs_certificate().subject(),
+                    top.tbs_certificate().issuer(),
+                    "trust anchor not self-issued"
+                );
+                for pair in chain.windows(2) {
+                    assert!(
+                        cert::verify_issued_by(&pair[0], &pair[1]).is_ok(),
+                        "a signature in the chain does not verify"
+                    );
+                }
+            }
+            Err(e) => {
+                assert!(
+                    e.depth < e.chain.len(),
+                    "failure at {} past the chain",
+                    e.depth
+                );
+                assert!(e.chain.len() <= verify::MAX_DEPTH + 1, "chain too long");
+                assert!(
+                    verify::same(&e.chain[0], leaf),
+                    "chain does not start at the leaf"
+                );
+                let _ = e.to_string();
+            }
         }
     }
 }

@@ -84,6 +84,7 @@ fn the_public_corpus_replays_without_a_failure() {
             "public_key",
             "pem",
             "chain",
+            "verify",
             "show",
             "lint",
         ] {
@@ -192,4 +193,62 @@ fn non_canonical_der_is_refused() {
         }
         other => panic!("expected a DER error, got {other:?}"),
     }
+}
+
+/// The `verify` seeds (fuzz/seeds/verify/, made with openssl and tests/data/fuzz-ca.key):
+/// good chains verify to the trusted root, and etcd's client certificate is not
+/// etcd-peer.example.com's; a cycle of two CAs naming each other and a chain
+/// of 40 intermediates end with "unable to get local issuer certificate", the long one at
+/// `MAX_DEPTH`.
+#[test]
+fn verify_seeds_give_their_exact_outcome() {
+    use pki_core::verify::{self, MAX_DEPTH, Params, Purpose, Reason};
+    use std::time::{Duration, SystemTime};
+
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let run = |file: &str, checks: bool| {
+        let bytes = fs::read(fuzz_dir().join("seeds/verify").join(file)).expect("seed");
+        let certs = pki_core::cert::decode_all(&bytes).expect("PEM bundle");
+        let (leaf, root) = (&certs[0], &certs[certs.len() - 1]);
+        let bare = Params::new(std::slice::from_ref(root), &certs[1..certs.len() - 1], now);
+        let params = if checks {
+            Params {
+                purpose: Some(Purpose::SslServer),
+                host: Some("etcd-peer.example.com"),
+                email: Some("root@example.com"),
+                ip: Some([127, 0, 0, 1].into()),
+                ..bare
+            }
+        } else {
+            bare
+        };
+        verify::verify(leaf, &params).map(|chain| chain.len())
+    };
+    assert_eq!(run("client-ca.pem", false), Ok(2));
+    assert_eq!(run("leaf-ca-root.pem", false), Ok(3));
+    assert_eq!(run("leaf-ca-root.pem", true), Ok(3));
+    let e = run("client-ca.pem", true).expect_err("another host's certificate");
+    assert_eq!((e.reason, e.depth), (Reason::HostnameMismatch, 0));
+    assert_eq!(
+        e.to_string(),
+        "error 62 at 0 depth lookup: hostname mismatch"
+    );
+    let e = run("cycle.pem", false).expect_err("a cycle");
+    assert_eq!(
+        (e.reason, e.depth),
+        (Reason::UnableToGetIssuerCertLocally, 2)
+    );
+    let e = run("chain-of-42.pem", false).expect_err("too long");
+    assert_eq!(
+        (e.reason, e.depth, e.chain.len()),
+        (
+            Reason::UnableToGetIssuerCertLocally,
+            MAX_DEPTH,
+            MAX_DEPTH + 1
+        )
+    );
+    assert_eq!(
+        e.to_string(),
+        "error 20 at 32 depth lookup: unable to get local issuer certificate"
+    );
 }

@@ -132,7 +132,7 @@ fn kinds(path: &Path, bytes: &[u8]) -> Vec<&'static str> {
     if has("-----BEGIN ") {
         k.push("pem");
         if has("-----BEGIN CERTIFICATE-----") {
-            k.extend(["cert_der", "chain"]);
+            k.extend(["cert_der", "chain", "verify"]);
         }
         if has("CERTIFICATE REQUEST-----") {
             k.push("csr_der");
@@ -152,7 +152,7 @@ fn kinds(path: &Path, bytes: &[u8]) -> Vec<&'static str> {
     } else if p.ends_with(".csr") || p.ends_with("req.der") {
         k.push("csr_der");
     } else {
-        k.extend(["cert_der", "chain"]);
+        k.extend(["cert_der", "chain", "verify"]);
     }
     if p.ends_with("openssl.conf") || p.ends_with(".cnf") {
         k.push("conf");
