@@ -197,9 +197,9 @@ fn non_canonical_der_is_refused() {
 
 /// The `verify` seeds (fuzz/seeds/verify/, made with openssl and tests/data/fuzz-ca.key):
 /// good chains verify to the trusted root, and etcd's client certificate is not
-/// etcd-peer.example.com's; a cycle of two CAs naming each other and a chain
-/// of 40 intermediates end with "unable to get local issuer certificate", the long one at
-/// `MAX_DEPTH`.
+/// etcd-peer.example.com's; a cycle of two CAs naming each other (also repeated 10 000 times)
+/// and a chain of 40 intermediates end with "unable to get local issuer certificate", the long
+/// one at `MAX_DEPTH`.
 #[test]
 fn verify_seeds_give_their_exact_outcome() {
     use pki_core::verify::{self, MAX_DEPTH, Params, Purpose, Reason};
@@ -237,6 +237,18 @@ fn verify_seeds_give_their_exact_outcome() {
     assert_eq!(
         (e.reason, e.depth),
         (Reason::UnableToGetIssuerCertLocally, 2)
+    );
+    // The cycle's two CAs 10 000 times over: each enters the chain once.
+    let cycle = pki_core::cert::decode_all(
+        &fs::read(fuzz_dir().join("seeds/verify/cycle.pem")).expect("seed"),
+    )
+    .expect("PEM bundle");
+    let many: Vec<_> = cycle[1..3].iter().cycle().take(20_000).cloned().collect();
+    let e = verify::verify(&cycle[0], &Params::new(&cycle[3..], &many, now))
+        .expect_err("a cycle, repeated");
+    assert_eq!(
+        (e.reason, e.depth, e.chain.len()),
+        (Reason::UnableToGetIssuerCertLocally, 2, 3)
     );
     let e = run("chain-of-42.pem", false).expect_err("too long");
     assert_eq!(

@@ -242,49 +242,56 @@ pub fn verify(leaf: &Certificate, p: &Params<'_>) -> Result<Vec<Certificate>, Fa
 /// The chain from `leaf` up to a trusted certificate that is self-issued: trusted issuers
 /// first, then untrusted ones, each certificate at most once, at most [`MAX_DEPTH`] deep.
 fn build(leaf: &Certificate, p: &Params<'_>) -> Result<Vec<Certificate>, Failure> {
+    // Each certificate encoded once: a hostile list may name the same issuer thousands of times.
+    let trusted_der: Vec<Option<Vec<u8>>> = p.trusted.iter().map(der).collect();
     let mut chain = vec![leaf.clone()];
+    let mut chain_der = vec![der(leaf)];
     loop {
         let depth = chain.len() - 1;
         let cur = &chain[depth];
-        let trusted = p.trusted.iter().any(|t| same(t, cur));
+        let trusted = trusted_der.contains(&chain_der[depth]);
         if trusted && self_issued(cur) {
             return Ok(chain);
         }
         let unused = |c: &&Certificate| {
-            depth < MAX_DEPTH && may_issue(c, cur) && !chain.iter().any(|x| same(x, c))
+            depth < MAX_DEPTH && may_issue(c, cur) && !chain_der.contains(&der(c))
         };
-        if let Some(t) = p.trusted.iter().find(unused) {
-            chain.push(t.clone());
+        let next = match p.trusted.iter().find(unused) {
+            Some(t) => Some(t),
+            None if trusted || self_issued(cur) => None,
+            None => p.untrusted.iter().find(unused),
+        };
+        if let Some(next) = next {
+            chain_der.push(der(next));
+            chain.push(next.clone());
             continue;
         }
-        let fail = |reason| {
-            Err(Failure {
-                reason,
-                depth,
-                chain: chain.clone(),
-            })
-        };
-        if trusted {
-            return fail(Reason::UnableToGetIssuerCert);
-        }
-        if self_issued(cur) {
-            return fail(if depth == 0 {
+        let reason = if trusted {
+            Reason::UnableToGetIssuerCert
+        } else if self_issued(cur) {
+            if depth == 0 {
                 Reason::DepthZeroSelfSignedCert
             } else {
                 Reason::SelfSignedCertInChain
-            });
-        }
-        if let Some(u) = p.untrusted.iter().find(unused) {
-            chain.push(u.clone());
-            continue;
-        }
-        return fail(Reason::UnableToGetIssuerCertLocally);
+            }
+        } else {
+            Reason::UnableToGetIssuerCertLocally
+        };
+        return Err(Failure {
+            reason,
+            depth,
+            chain,
+        });
     }
+}
+
+fn der(c: &Certificate) -> Option<Vec<u8>> {
+    c.to_der().ok()
 }
 
 /// The same certificate: the same DER.
 pub fn same(a: &Certificate, b: &Certificate) -> bool {
-    a.to_der().ok() == b.to_der().ok()
+    der(a) == der(b)
 }
 
 fn exts(c: &Certificate) -> &[Extension] {
