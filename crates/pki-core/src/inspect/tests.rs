@@ -15,7 +15,7 @@ fn decimal_and_serials() {
     let s = Serial::new(&[0xff, 0x7f]);
     assert_eq!((s.hex.as_str(), s.decimal.as_str()), ("-81", "-129"));
     let s = Serial::new(&[0x00]);
-    assert_eq!((s.hex.as_str(), s.decimal.as_str()), ("", "0"));
+    assert_eq!((s.hex.as_str(), s.decimal.as_str()), ("00", "0"));
 }
 
 #[test]
