@@ -16,10 +16,10 @@ use der::Encode;
 use pki_core::{
     cert::{self, CertBuilder, Issuer},
     csr,
-    ext::{ExtSpec, San},
+    ext::ExtSpec,
     files::Mode,
     key::PublicKey,
-    name, pem, serial, text,
+    name, pem, serial, text, verify,
 };
 use x509_cert::Certificate;
 
@@ -355,93 +355,26 @@ fn print(
     Ok(())
 }
 
-/// `X509_check_host` with OpenSSL's default flags: the DNS names of subjectAltName (a `*.`
-/// wildcard matches one whole left-most label), or the CN when there is no DNS name.
+/// `-checkhost`: [`verify::matches_host`], after making sure subjectAltName decodes (a
+/// malformed one is an error here, not a mismatch).
 pub(super) fn matches_host(cert: &Certificate, host: &str) -> Result<bool, Fail> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let dns: Vec<String> = sans(cert)?
-        .into_iter()
-        .filter_map(|s| match s {
-            San::Dns(d) => Some(d.to_ascii_lowercase()),
-            _ => None,
-        })
-        .collect();
-    let candidates = if dns.is_empty() {
-        common_names(cert)
-    } else {
-        dns
-    };
-    Ok(candidates.iter().any(|c| host_matches(c, &host)))
+    cert::ext_specs(cert)?;
+    Ok(verify::matches_host(cert, host))
 }
 
-pub(super) fn host_matches(pattern: &str, host: &str) -> bool {
-    let pattern = pattern.to_ascii_lowercase();
-    match pattern.strip_prefix("*.") {
-        Some(rest) if rest.contains('.') => host
-            .split_once('.')
-            .is_some_and(|(label, tail)| !label.is_empty() && tail == rest),
-        _ => pattern == host,
-    }
-}
-
-fn common_names(cert: &Certificate) -> Vec<String> {
-    const CN: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("2.5.4.3");
-    cert.tbs_certificate()
-        .subject()
-        .iter_rdn()
-        .flat_map(|rdn| rdn.iter())
-        .filter(|atv| atv.oid == CN)
-        .filter_map(|atv| name::attribute_value_string(&atv.value))
-        .map(|s| s.to_ascii_lowercase())
-        .collect()
-}
-
-fn sans(cert: &Certificate) -> Result<Vec<San>, Fail> {
-    for spec in cert::ext_specs(cert)? {
-        if let ExtSpec::SubjectAltName { names, .. } = spec {
-            return Ok(names);
-        }
-    }
-    Ok(Vec::new())
-}
-
-/// `X509_check_email`: the subjectAltName e-mail addresses, or the subject's emailAddress
-/// when there is none; the local part exact, the domain in any case.
+/// `-checkemail`: [`verify::matches_email`], subjectAltName checked as for `-checkhost`.
 pub(super) fn matches_email(cert: &Certificate, email: &str) -> Result<bool, Fail> {
-    const EMAIL: der::asn1::ObjectIdentifier =
-        der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
-    let mut candidates: Vec<String> = sans(cert)?
-        .into_iter()
-        .filter_map(|s| match s {
-            San::Email(e) => Some(e),
-            _ => None,
-        })
-        .collect();
-    if candidates.is_empty() {
-        candidates = cert
-            .tbs_certificate()
-            .subject()
-            .iter_rdn()
-            .flat_map(|rdn| rdn.iter())
-            .filter(|atv| atv.oid == EMAIL)
-            .filter_map(|atv| name::attribute_value_string(&atv.value))
-            .collect();
-    }
-    let split = |e: &str| {
-        e.rsplit_once('@')
-            .map(|(l, d)| (l.to_owned(), d.to_ascii_lowercase()))
-    };
-    let wanted = split(email);
-    Ok(wanted.is_some() && candidates.iter().any(|c| split(c) == wanted))
+    cert::ext_specs(cert)?;
+    Ok(verify::matches_email(cert, email))
 }
 
+/// `-checkip`: [`verify::matches_ip`]; the address must parse.
 pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
     let ip: IpAddr = ip
         .parse()
         .map_err(|_| Fail::msg(format!("Invalid IP address {ip:?}")))?;
-    Ok(sans(cert)?
-        .iter()
-        .any(|s| matches!(s, San::Ip(a) if *a == ip)))
+    cert::ext_specs(cert)?;
+    Ok(verify::matches_ip(cert, ip))
 }
 
 /// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.
@@ -606,9 +539,9 @@ mod tests {
     fn serials_and_hosts() {
         assert_eq!(decimal_to_hex("255"), "FF");
         assert_eq!(decimal_to_hex("18446744073709551616"), "010000000000000000");
-        assert!(host_matches("*.example.com", "a.example.com"));
-        assert!(!host_matches("*.example.com", "a.b.example.com"));
-        assert!(!host_matches("*.com", "example.com"));
-        assert!(host_matches("etcd01", "etcd01"));
+        assert!(verify::host_matches("*.example.com", "a.example.com"));
+        assert!(!verify::host_matches("*.example.com", "a.b.example.com"));
+        assert!(!verify::host_matches("*.com", "example.com"));
+        assert!(verify::host_matches("etcd01", "etcd01"));
     }
 }
