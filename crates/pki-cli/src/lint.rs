@@ -2,12 +2,13 @@
 
 use std::{path::PathBuf, process::ExitCode, time::SystemTime};
 
+use der::{Decode, Encode};
 use pki_core::{
     Result,
     inspect::{self, Object},
     lint::{self, Finding, Profile, Severity},
 };
-use x509_cert::{Certificate, request::CertReq};
+use x509_cert::request::CertReq;
 
 /// The `schema` of every JSON document `pki lint --json` prints (docs/json-schema.md).
 pub const SCHEMA: &str = "pki.lint.v1";
@@ -65,14 +66,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         };
         for (i, d) in objects.iter().enumerate() {
             let (kind, subject, findings) = match &d.object {
-                Object::Certificate(c) => match first_certificate(&d.der) {
-                    Ok(cert) => (
-                        "certificate",
-                        c.subject.text.clone(),
-                        lint::lint_certificate(&cert, args.profile, now),
-                    ),
-                    Err(_) => continue,
-                },
+                Object::Certificate(c) => {
+                    match lint::lint_certificate_der(own_der(&d.der), args.profile, now) {
+                        Ok(findings) => ("certificate", c.subject.text.clone(), findings),
+                        Err(_) => continue,
+                    }
+                }
                 Object::Csr(c) => match <CertReq as der::Decode>::from_der(&d.der) {
                     Ok(req) => (
                         "csr",
@@ -125,10 +124,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })
 }
 
-/// The certificate at the start of `der` (a TRUSTED CERTIFICATE block carries more after it).
-fn first_certificate(der: &[u8]) -> der::Result<Certificate> {
-    let mut reader = der::SliceReader::new(der)?;
-    <Certificate as der::Decode>::decode(&mut reader)
+/// The certificate's own DER: a TRUSTED CERTIFICATE block appends trust settings after it.
+fn own_der(der: &[u8]) -> &[u8] {
+    der::SliceReader::new(der)
+        .and_then(|mut r| der::asn1::AnyRef::decode(&mut r))
+        .and_then(|any| any.encoded_len())
+        .ok()
+        .and_then(|len| der.get(..usize::try_from(len).ok()?))
+        .unwrap_or(der)
 }
 
 fn finding_json(f: &Finding) -> serde_json::Value {

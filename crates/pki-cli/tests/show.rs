@@ -482,3 +482,84 @@ fn base64_decode(s: &str) -> Vec<u8> {
         })
         .collect()
 }
+
+fn show_fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/show")
+        .join(name)
+}
+
+/// RFC 5280 4.1.2.5.1 reads UTCTime YY >= 50 as 19YY; the der crate reads 1970..2049 only,
+/// so pki reads such a certificate with its lenient decoder. Lint finds nothing wrong with it.
+#[test]
+fn a_utctime_of_1950_shows() {
+    let d = TestDir::new("show-utctime-1950");
+    let path = show_fixture("utctime-1950.der");
+    let file = path.to_str().expect("UTF-8 path");
+    let r = pki(&d, &["show", "--now", NOW, file], &[]).ok();
+    assert!(
+        r.stdout()
+            .contains("  Not before:          1950-01-01T12:00:00Z (UTCTime)\n"),
+        "{}",
+        r.stdout()
+    );
+    assert!(r.stdout().contains("  Subject:             CN = odd\n"));
+    let r = pki(&d, &["show", "--json", "--now", NOW, file], &[]).ok();
+    let docs = json_docs(&r.stdout());
+    assert_valid(&docs);
+    let nb = &docs[0]["object"]["validity"]["not_before"];
+    assert_eq!(nb["time"], "1950-01-01T12:00:00Z", "{}", r.stdout());
+    assert_eq!(nb["encoding"], "UTCTime");
+    let r = pki(&d, &["lint", "--now", NOW, file], &[]).fails(1, "");
+    assert!(!r.stdout().contains("validity"), "{}", r.stdout());
+    assert!(!r.stdout().contains("time-encoding"), "{}", r.stdout());
+
+    // An impossible date is still refused, where the strict decoder stopped.
+    let mut der = fs::read(&path).expect("fixture");
+    let at = der
+        .windows(13)
+        .position(|w| w == b"500101120000Z")
+        .expect("notBefore");
+    der[at + 2..at + 4].copy_from_slice(b"13");
+    fs::write(d.path.join("month13.der"), der).expect("write");
+    pki(&d, &["show", "month13.der"], &[]).fails(
+        2,
+        "pki: month13.der: malformed certificate: \
+         malformed ASN.1 DER value for UTCTime at DER byte 80\n",
+    );
+}
+
+/// x509-cert refuses serials over 21 octets; pki shows them, and lint flags them.
+#[test]
+fn a_22_octet_serial_shows_and_lint_flags_it() {
+    let d = TestDir::new("show-serial-22");
+    let path = show_fixture("serial-22-octets.der");
+    let file = path.to_str().expect("UTF-8 path");
+    let r = pki(&d, &["show", "--now", NOW, file], &[]).ok();
+    assert!(
+        r.stdout().contains(
+            "  Serial number:       \
+             01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16\n"
+        ),
+        "{}",
+        r.stdout()
+    );
+    let r = pki(&d, &["show", "--json", "--now", NOW, file], &[]).ok();
+    let docs = json_docs(&r.stdout());
+    assert_valid(&docs);
+    let serial = &docs[0]["object"]["serial"];
+    assert_eq!(serial["encoded_len"], 22, "{}", r.stdout());
+    assert_eq!(
+        serial["decimal"],
+        "377084639044278688715625566080814255100343344174358"
+    );
+    let r = pki(&d, &["lint", "--now", NOW, file], &[]).fails(1, "");
+    assert!(
+        r.stdout().contains(
+            "  error   serial-too-long: serial number is longer than 20 octets (22 octets) \
+             [RFC 5280 4.1.2.2]\n"
+        ),
+        "{}",
+        r.stdout()
+    );
+}

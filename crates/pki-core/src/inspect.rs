@@ -17,6 +17,7 @@
 mod extension;
 mod format;
 mod key;
+pub(crate) mod lenient;
 mod locate;
 pub mod oids;
 pub mod text;
@@ -175,7 +176,7 @@ pub struct TimeInfo {
 }
 
 impl TimeInfo {
-    fn new(t: &Time) -> TimeInfo {
+    pub(crate) fn new(t: &Time) -> TimeInfo {
         let encoding = match t {
             Time::UtcTime(_) => "UTCTime",
             Time::GeneralTime(_) => "GeneralizedTime",
@@ -213,8 +214,7 @@ pub struct Validity {
 }
 
 impl Validity {
-    fn new(not_before: &Time, not_after: &Time, now: SystemTime) -> Validity {
-        let (not_before, not_after) = (TimeInfo::new(not_before), TimeInfo::new(not_after));
+    fn new(not_before: TimeInfo, not_after: TimeInfo, now: SystemTime) -> Validity {
         let now_secs = unix_secs(now);
         let (state, secs) = if now_secs < not_before.unix {
             (ValidityState::NotYetValid, not_before.unix - now_secs)
@@ -423,34 +423,99 @@ fn der_position(e: &Error) -> u32 {
 }
 
 fn certificate(der: &[u8], now: SystemTime) -> Result<Object> {
-    let cert = Certificate::from_der(der).map_err(|e| Error::Der {
-        what: "certificate",
-        source: locate::fill(e, der, locate::certificate),
-    })?;
-    Ok(describe_certificate(&cert, der, now))
+    match Certificate::from_der(der) {
+        Ok(cert) => Ok(describe_certificate(&cert, der, now)),
+        // Legal encodings x509-cert refuses (a 22-octet serial, a UTCTime of 1950).
+        Err(e) => match lenient::decode(der) {
+            Some(l) => Ok(describe_lenient(l, der, now)),
+            None => Err(Error::Der {
+                what: "certificate",
+                source: locate::fill(e, der, locate::certificate),
+            }),
+        },
+    }
+}
+
+/// The fields of a certificate, as either decoder read them.
+struct Parts<'a> {
+    version: u8,
+    serial: &'a [u8],
+    signature_algorithm: &'a AlgorithmIdentifierOwned,
+    tbs_signature_algorithm: &'a AlgorithmIdentifierOwned,
+    issuer: &'a Name,
+    not_before: TimeInfo,
+    not_after: TimeInfo,
+    subject: &'a Name,
+    spki: &'a spki::SubjectPublicKeyInfoOwned,
+    issuer_unique_id: Option<&'a BitString>,
+    subject_unique_id: Option<&'a BitString>,
+    extensions: &'a [x509_cert::ext::Extension],
+    signature: &'a BitString,
 }
 
 /// Describes a decoded certificate; `der` is its encoding (for fingerprints).
 pub fn describe_certificate(cert: &Certificate, der: &[u8], now: SystemTime) -> Object {
     let tbs = cert.tbs_certificate();
     let validity = tbs.validity();
-    let unique = |id: &Option<BitString>| id.as_ref().map(|b| hex(b.raw_bytes()));
+    describe_parts(
+        Parts {
+            version: tbs.version() as u8 + 1,
+            serial: tbs.serial_number().as_bytes(),
+            signature_algorithm: cert.signature_algorithm(),
+            tbs_signature_algorithm: tbs.signature(),
+            issuer: tbs.issuer(),
+            not_before: TimeInfo::new(&validity.not_before),
+            not_after: TimeInfo::new(&validity.not_after),
+            subject: tbs.subject(),
+            spki: tbs.subject_public_key_info(),
+            issuer_unique_id: tbs.issuer_unique_id().as_ref(),
+            subject_unique_id: tbs.subject_unique_id().as_ref(),
+            extensions: tbs.extensions().map(Vec::as_slice).unwrap_or(&[]),
+            signature: cert.signature(),
+        },
+        der,
+        now,
+    )
+}
+
+fn describe_lenient(l: lenient::Lenient, der: &[u8], now: SystemTime) -> Object {
+    let tbs = &l.cert.tbs_certificate;
+    describe_parts(
+        Parts {
+            version: tbs.version as u8 + 1,
+            serial: tbs.serial_number.as_bytes(),
+            signature_algorithm: &l.cert.signature_algorithm,
+            tbs_signature_algorithm: &tbs.signature,
+            issuer: &tbs.issuer,
+            not_before: l.not_before,
+            not_after: l.not_after,
+            subject: &tbs.subject,
+            spki: &tbs.subject_public_key_info,
+            issuer_unique_id: tbs.issuer_unique_id.as_ref(),
+            subject_unique_id: tbs.subject_unique_id.as_ref(),
+            extensions: tbs.extensions.as_deref().unwrap_or(&[]),
+            signature: &l.cert.signature,
+        },
+        der,
+        now,
+    )
+}
+
+fn describe_parts(p: Parts<'_>, der: &[u8], now: SystemTime) -> Object {
+    let unique = |id: Option<&BitString>| id.map(|b| hex(b.raw_bytes()));
     Object::Certificate(Box::new(CertificateInfo {
-        version: tbs.version() as u8 + 1,
-        serial: Serial::new(tbs.serial_number().as_bytes()),
-        signature_algorithm: Algorithm::new(cert.signature_algorithm()),
-        tbs_signature_algorithm: Algorithm::new(tbs.signature()),
-        issuer: DistinguishedName::new(tbs.issuer()),
-        validity: Validity::new(&validity.not_before, &validity.not_after, now),
-        subject: DistinguishedName::new(tbs.subject()),
-        public_key: describe_spki(tbs.subject_public_key_info()),
-        issuer_unique_id: unique(tbs.issuer_unique_id()),
-        subject_unique_id: unique(tbs.subject_unique_id()),
-        extensions: tbs
-            .extensions()
-            .map(|exts| exts.iter().map(describe_extension).collect())
-            .unwrap_or_default(),
-        signature: hex(cert.signature().raw_bytes()),
+        version: p.version,
+        serial: Serial::new(p.serial),
+        signature_algorithm: Algorithm::new(p.signature_algorithm),
+        tbs_signature_algorithm: Algorithm::new(p.tbs_signature_algorithm),
+        issuer: DistinguishedName::new(p.issuer),
+        validity: Validity::new(p.not_before, p.not_after, now),
+        subject: DistinguishedName::new(p.subject),
+        public_key: describe_spki(p.spki),
+        issuer_unique_id: unique(p.issuer_unique_id),
+        subject_unique_id: unique(p.subject_unique_id),
+        extensions: p.extensions.iter().map(describe_extension).collect(),
+        signature: hex(p.signature.raw_bytes()),
         fingerprints: Fingerprints::of(der),
     }))
 }

@@ -10,15 +10,17 @@ mod usage;
 
 use std::{collections::BTreeSet, fmt, time::SystemTime};
 
+use der::Decode;
 use der::{Encode, oid::db::rfc5280 as oids};
 use serde::Serialize;
-use x509_cert::{Certificate, certificate::Version, ext::Extension, request::CertReq, time::Time};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::{Certificate, certificate::Version, ext::Extension, name::Name, request::CertReq};
 
 use crate::{
     csr,
-    error::Error,
+    error::{Error, Result},
     ext::{self, ExtSpec, IsCa, KeyUsage, KeyUsageBit as Bit},
-    inspect::{self, ExtValue, oids as names},
+    inspect::{self, ExtValue, TimeInfo, lenient, oids as names},
 };
 
 /// How bad a finding is. `pki lint` exits 1 when any finding is an error.
@@ -191,40 +193,100 @@ fn oid_name(oid: &der::oid::ObjectIdentifier) -> String {
 
 /// Lints a certificate; `now` judges expiry.
 pub fn lint_certificate(cert: &Certificate, profile: Profile, now: SystemTime) -> Vec<Finding> {
-    let mut out = Vec::new();
     let tbs = cert.tbs_certificate();
-    let list = tbs.extensions().map(Vec::as_slice).unwrap_or(&[]);
-    let has_unique = tbs.issuer_unique_id().is_some() || tbs.subject_unique_id().is_some();
-    if (!list.is_empty() && tbs.version() != Version::V3)
-        || (has_unique && tbs.version() == Version::V1)
+    let validity = tbs.validity();
+    lint_parts(
+        &Parts {
+            version: tbs.version(),
+            serial: tbs.serial_number().as_bytes(),
+            signature_algorithm: cert.signature_algorithm(),
+            tbs_signature_algorithm: tbs.signature(),
+            not_before: TimeInfo::new(&validity.not_before),
+            not_after: TimeInfo::new(&validity.not_after),
+            issuer: tbs.issuer(),
+            subject: tbs.subject(),
+            spki: tbs.subject_public_key_info(),
+            has_unique: tbs.issuer_unique_id().is_some() || tbs.subject_unique_id().is_some(),
+            extensions: tbs.extensions().map(Vec::as_slice).unwrap_or(&[]),
+        },
+        profile,
+        now,
+    )
+}
+
+/// Lints the certificate encoded by `der`, read as `pki show` reads it: strictly, or when
+/// x509-cert refuses a legal encoding (a serial over 21 octets, a UTCTime of 1950-1969)
+/// leniently, so that the oddity becomes a finding.
+pub fn lint_certificate_der(der: &[u8], profile: Profile, now: SystemTime) -> Result<Vec<Finding>> {
+    let strict = der::SliceReader::new(der).and_then(|mut r| Certificate::decode(&mut r));
+    let e = match strict {
+        Ok(cert) => return Ok(lint_certificate(&cert, profile, now)),
+        Err(e) => e,
+    };
+    let l = lenient::decode(der).ok_or_else(|| Error::der("certificate")(e))?;
+    let tbs = &l.cert.tbs_certificate;
+    Ok(lint_parts(
+        &Parts {
+            version: tbs.version,
+            serial: tbs.serial_number.as_bytes(),
+            signature_algorithm: &l.cert.signature_algorithm,
+            tbs_signature_algorithm: &tbs.signature,
+            not_before: l.not_before,
+            not_after: l.not_after,
+            issuer: &tbs.issuer,
+            subject: &tbs.subject,
+            spki: &tbs.subject_public_key_info,
+            has_unique: tbs.issuer_unique_id.is_some() || tbs.subject_unique_id.is_some(),
+            extensions: tbs.extensions.as_deref().unwrap_or(&[]),
+        },
+        profile,
+        now,
+    ))
+}
+
+/// The fields lint reads, from either decoder.
+struct Parts<'a> {
+    version: Version,
+    serial: &'a [u8],
+    signature_algorithm: &'a AlgorithmIdentifierOwned,
+    tbs_signature_algorithm: &'a AlgorithmIdentifierOwned,
+    not_before: TimeInfo,
+    not_after: TimeInfo,
+    issuer: &'a Name,
+    subject: &'a Name,
+    spki: &'a SubjectPublicKeyInfoOwned,
+    has_unique: bool,
+    extensions: &'a [Extension],
+}
+
+fn lint_parts(tbs: &Parts<'_>, profile: Profile, now: SystemTime) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let list = tbs.extensions;
+    if (!list.is_empty() && tbs.version != Version::V3)
+        || (tbs.has_unique && tbs.version == Version::V1)
     {
         out.push(Finding::new(rules::VERSION_MISMATCH, None));
-    } else if tbs.version() != Version::V3 {
+    } else if tbs.version != Version::V3 {
         out.push(Finding::new(
             rules::VERSION_NOT_V3,
-            Some(format!("version {}", tbs.version() as u8 + 1)),
+            Some(format!("version {}", tbs.version as u8 + 1)),
         ));
     }
-    serial(tbs.serial_number().as_bytes(), &mut out);
-    if cert.signature_algorithm() != tbs.signature() {
+    serial(tbs.serial, &mut out);
+    if tbs.signature_algorithm != tbs.tbs_signature_algorithm {
         out.push(Finding::new(rules::SIGNATURE_MISMATCH, None));
     }
-    weak_hash(&cert.signature_algorithm().oid, &mut out);
-    validity(
-        &tbs.validity().not_before,
-        &tbs.validity().not_after,
-        now,
-        &mut out,
-    );
-    if tbs.issuer().iter_rdn().next().is_none() {
+    weak_hash(&tbs.signature_algorithm.oid, &mut out);
+    validity(&tbs.not_before, &tbs.not_after, now, &mut out);
+    if tbs.issuer.iter_rdn().next().is_none() {
         out.push(Finding::new(rules::ISSUER_EMPTY, None));
     }
     let exts = Exts::new(list, &mut out);
     let san = exts.find(oids::ID_CE_SUBJECT_ALT_NAME);
-    if tbs.subject().iter_rdn().next().is_none() && !san.is_some_and(|s| s.critical) {
+    if tbs.subject.iter_rdn().next().is_none() && !san.is_some_and(|s| s.critical) {
         out.push(Finding::new(rules::SUBJECT_EMPTY_SAN, None));
     }
-    let self_issued = tbs.issuer().to_der().ok() == tbs.subject().to_der().ok();
+    let self_issued = tbs.issuer.to_der().ok() == tbs.subject.to_der().ok();
     let ski = exts.find(oids::ID_CE_SUBJECT_KEY_IDENTIFIER).is_some();
     if exts.is_ca() {
         if exts.ca.is_some_and(|(critical, _)| !critical) {
@@ -263,7 +325,7 @@ pub fn lint_certificate(cert: &Certificate, profile: Profile, now: SystemTime) -
     if !self_issued && !matches!(ext::authority_key_id(list), Ok(Some(_))) {
         out.push(Finding::new(rules::AKI_MISSING, None));
     }
-    let key = inspect::describe_spki(tbs.subject_public_key_info()).key;
+    let key = inspect::describe_spki(tbs.spki).key;
     usage::common(&exts, &key, &mut out);
     usage::etcd(&exts, &key, profile, &mut out);
     out
@@ -328,29 +390,31 @@ fn weak_hash(oid: &der::oid::ObjectIdentifier, out: &mut Vec<Finding>) {
     }
 }
 
-fn validity(not_before: &Time, not_after: &Time, now: SystemTime, out: &mut Vec<Finding>) {
+fn validity(not_before: &TimeInfo, not_after: &TimeInfo, now: SystemTime, out: &mut Vec<Finding>) {
     for (which, t) in [("notBefore", not_before), ("notAfter", not_after)] {
-        if let Time::GeneralTime(_) = t
-            && t.to_date_time().year() < 2050
-        {
+        let year: u32 = t.time.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        if t.encoding == "GeneralizedTime" && year < 2050 {
             out.push(Finding::new(
                 rules::TIME_ENCODING,
-                Some(format!("{which} {}", t.to_date_time())),
+                Some(format!("{which} {}", t.time)),
             ));
         }
     }
-    let (nb, na) = (not_before.to_system_time(), not_after.to_system_time());
-    if nb > na {
+    let now = match now.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    };
+    if not_before.unix > not_after.unix {
         out.push(Finding::new(rules::VALIDITY_ORDER, None));
-    } else if now > na {
+    } else if now > not_after.unix {
         out.push(Finding::new(
             rules::EXPIRED,
-            Some(format!("notAfter {}", not_after.to_date_time())),
+            Some(format!("notAfter {}", not_after.time)),
         ));
-    } else if now < nb {
+    } else if now < not_before.unix {
         out.push(Finding::new(
             rules::NOT_YET_VALID,
-            Some(format!("notBefore {}", not_before.to_date_time())),
+            Some(format!("notBefore {}", not_before.time)),
         ));
     }
 }
