@@ -401,10 +401,9 @@ pub fn lint(data: &[u8]) {
         .unwrap_or_default();
     ders.push(data.to_vec());
     for der in &ders {
-        if let Ok(crt) = Certificate::from_der(der) {
-            for p in profiles {
-                let _ = lints::lint_certificate(&crt, p, now);
-            }
+        // As `pki lint` reads certificates: strictly, then through the lenient fallback.
+        for p in profiles {
+            let _ = lints::lint_certificate_der(der, p, now);
         }
         if let Ok(req) = CertReq::from_der(der) {
             for p in profiles {
