@@ -176,7 +176,8 @@ pub enum Eku {
 }
 
 impl Eku {
-    const NAMED: [Eku; 6] = [
+    /// The purposes pki knows by name, in the order above.
+    pub const NAMED: [Eku; 6] = [
         Eku::ServerAuth,
         Eku::ClientAuth,
         Eku::CodeSigning,

@@ -185,15 +185,7 @@ fn items<'a>(conf: Option<&'a Conf>, name: &str, value: &'a str) -> Result<Vec<I
 /// purposes pki knows by name.
 fn purpose(text: &str) -> Option<Eku> {
     const ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
-    let named = [
-        Eku::ServerAuth,
-        Eku::ClientAuth,
-        Eku::CodeSigning,
-        Eku::EmailProtection,
-        Eku::TimeStamping,
-        Eku::OcspSigning,
-    ];
-    if let Some(e) = named.into_iter().find(|e| e.to_string() == text) {
+    if let Some(e) = Eku::NAMED.into_iter().find(|e| e.to_string() == text) {
         return Some(e);
     }
     match text {
