@@ -485,7 +485,7 @@ fn each_refusal_names_its_reason() {
             ],
             usage(
                 "verify",
-                "-purpose smimesign is not supported by pki: use sslclient or sslserver",
+                "-purpose smimesign is not supported by pki: use sslclient, sslserver or any",
             ),
         ),
         (

@@ -15,7 +15,7 @@
 //! [RFC 5915]: https://www.rfc-editor.org/rfc/rfc5915
 
 mod extension;
-mod format;
+pub(crate) mod format;
 mod key;
 pub(crate) mod lenient;
 mod locate;

@@ -18,5 +18,6 @@ pub mod pem;
 pub mod serial;
 pub mod text;
 pub mod verify;
+pub mod view;
 
 pub use error::{Error, Result};

@@ -60,11 +60,11 @@ pub fn decode_all(input: &[u8]) -> Result<Vec<Block>> {
         if find(armoured, b"Proc-Type: 4,ENCRYPTED").is_some() {
             return Err(Error::EncryptedKey);
         }
-        let (label, der) = pem_rfc7468::decode_vec(armoured).map_err(Error::Pem)?;
-        blocks.push(Block {
-            label: label.to_owned(),
-            der,
-        });
+        let (label, der) = match pem_rfc7468::decode_vec(armoured) {
+            Ok((label, der)) => (label.to_owned(), der),
+            Err(e) => wide_lines(armoured, label).ok_or(Error::Pem(e))?,
+        };
+        blocks.push(Block { label, der });
         rest = &block_start[end..];
     }
     if blocks.is_empty() {
@@ -110,6 +110,28 @@ pub fn encode(label: &str, der: &[u8]) -> String {
         .unwrap_or_else(|_| unreachable!("PEM label {label:?} is valid"))
 }
 
+/// A block whose base64 lines are not RFC 7468's 64 columns (OpenSSL reads any width, and
+/// some tools write one long line): the lines between the boundaries, joined and decoded.
+/// `None` when that does not decode either.
+fn wide_lines(armoured: &[u8], label: &[u8]) -> Option<(String, Vec<u8>)> {
+    use base64ct::{Base64, Encoding};
+    let text = std::str::from_utf8(armoured).ok()?;
+    let mut lines = text.lines().map(str::trim);
+    lines.next()?;
+    let mut body = String::new();
+    for line in lines {
+        if line.starts_with("-----END ") {
+            break;
+        }
+        if line.contains(':') {
+            return None;
+        }
+        body.push_str(line);
+    }
+    let der = Base64::decode_vec(&body).ok()?;
+    Some((String::from_utf8(label.to_vec()).ok()?, der))
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -146,6 +168,17 @@ mod tests {
             decode_all(b"-----BEGIN X-----\nAAAA\n"),
             Err(Error::Pem(_))
         ));
+    }
+
+    #[test]
+    fn lines_of_any_width_are_read() {
+        let der: Vec<u8> = (0..200u8).collect();
+        let pem = encode(CERTIFICATE, &der);
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let wide = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+        assert_eq!(decode_all(wide.as_bytes()).expect("one line")[0].der, der);
+        let bad = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+        assert!(matches!(decode_all(bad.as_bytes()), Err(Error::Pem(_))));
     }
 
     #[test]

@@ -1,17 +1,15 @@
-//! `openssl verify -CAfile CA [-untrusted F] [-purpose sslclient|sslserver]
-//! [-verify_hostname H] [-verify_email E] [-verify_ip IP] CERT...`: reads the files and hands
-//! each certificate to [`pki_core::verify::verify`], which builds its chain to a certificate
-//! of `-CAfile` and checks it the way OpenSSL 3's `X509_verify_cert` does, in its order: CA
-//! flags, purpose and path length, host name and address, then from the top down each
-//! signature and validity period. The first error is reported with OpenSSL's number and
-//! text (`error 20 at 0 depth lookup: unable to get local issuer certificate`); the exit
-//! status is 2 when a certificate fails, as OpenSSL's.
+//! `openssl verify`: reads the files, hands each certificate to [`pki_core::verify::verify`]
+//! (RFC 5280 path validation with path building) and reports as OpenSSL 3 does: `CERT: OK`
+//! on stdout, or the subject of the certificate in question, OpenSSL's error number and text
+//! (`error 20 at 0 depth lookup: unable to get local issuer certificate`) and
+//! `error CERT: verification failed` on stderr, exit status 2.
 
 use std::{net::IpAddr, process::ExitCode, time::SystemTime};
 
 use pki_core::{
-    cert, name,
-    verify::{self, Params, Purpose},
+    name,
+    verify::{self, Options, Purpose},
+    view::{self, CertView},
 };
 
 use super::{Fail, Opt, Output, load, note, parse, read_input};
@@ -21,17 +19,56 @@ const OPTS: &[Opt] = &[
     Opt::value(
         "CAfile",
         "infile",
-        "Trusted certificates (PEM bundle); required",
+        "Trusted certificates (PEM bundle or DER); required",
+    ),
+    Opt::flag(
+        "no-CAfile",
+        "Do not load the default CA file (pki never does)",
+    ),
+    Opt::flag(
+        "no-CApath",
+        "Do not load certificates from the default CA folder (pki never does)",
+    ),
+    Opt::flag(
+        "no-CAstore",
+        "Do not load the default CA store (pki never does)",
     ),
     Opt::value(
         "untrusted",
         "infile",
         "Intermediate certificates to build the chain with (repeatable)",
     ),
-    Opt::value("purpose", "val", "sslclient or sslserver"),
+    Opt::value("purpose", "val", "sslclient, sslserver or any"),
     Opt::value("verify_hostname", "val", "Expected peer host name"),
     Opt::value("verify_email", "val", "Expected peer e-mail address"),
     Opt::value("verify_ip", "val", "Expected peer IP address"),
+    Opt::value("attime", "intmax", "Validation time, in seconds since 1970"),
+    Opt::value("verify_depth", "int", "Most intermediates a chain may hold"),
+    Opt::flag(
+        "partial_chain",
+        "Accept a chain ending at any trusted certificate",
+    ),
+    Opt::value(
+        "policy",
+        "val",
+        "An acceptable certificate policy OID (repeatable)",
+    ),
+    Opt::flag(
+        "policy_check",
+        "Check certificate policies (pki always does)",
+    ),
+    Opt::flag(
+        "explicit_policy",
+        "Require an acceptable policy (initial-explicit-policy)",
+    ),
+    Opt::flag(
+        "inhibit_any",
+        "Do not accept anyPolicy (initial-any-policy-inhibit)",
+    ),
+    Opt::flag(
+        "inhibit_map",
+        "Do not apply policy mappings (initial-policy-mapping-inhibit)",
+    ),
     Opt::flag(
         "show_chain",
         "Print the chain of each certificate that verifies",
@@ -50,35 +87,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
                 .into(),
         )
     })?;
-    let trusted = load(cafile, cert::decode_all)?;
+    let trusted = load(cafile, view::decode_all)?;
     let mut untrusted = Vec::new();
     for f in p.values("untrusted") {
-        untrusted.extend(load(f, cert::decode_all)?);
+        untrusted.extend(load(f, view::decode_all)?);
     }
-    let purpose = match p.value("purpose") {
-        None => None,
-        Some("sslclient") => Some(Purpose::SslClient),
-        Some("sslserver") => Some(Purpose::SslServer),
-        Some(other) => {
-            return Err(Fail::Usage(format!(
-                "-purpose {other} is not supported by pki: use sslclient or sslserver"
-            )));
-        }
-    };
-    let ip = match p.value("verify_ip") {
-        None => None,
-        Some(ip) => Some(
-            ip.parse::<IpAddr>()
-                .map_err(|_| Fail::Usage(format!("Invalid IP address {ip:?} for -verify_ip")))?,
-        ),
-    };
-    let params = Params {
-        purpose,
-        host: p.value("verify_hostname"),
-        email: p.value("verify_email"),
-        ip,
-        ..Params::new(&trusted, &untrusted, SystemTime::now())
-    };
+    let opts = options(&p)?;
     let inputs: Vec<Option<&str>> = if p.params.is_empty() {
         vec![None]
     } else {
@@ -87,9 +101,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let mut failed = false;
     for input in inputs {
         let label = input.unwrap_or("stdin");
-        let leaf = match read_input(input).and_then(|(bytes, path)| {
-            Ok(super::x509::first_certificate(&bytes).map_err(|e| e.in_file(&path))?)
-        }) {
+        let leaf = match read_input(input)
+            .and_then(|(bytes, path)| Ok(first_certificate(&bytes).map_err(|e| e.in_file(&path))?))
+        {
             Ok(c) => c,
             Err(Fail::Error(m) | Fail::Usage(m) | Fail::Plain(m)) => {
                 note(format_args!(
@@ -99,18 +113,18 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
                 continue;
             }
         };
-        match verify::verify(&leaf, &params) {
+        match verify::verify(&leaf, &trusted, &untrusted, &opts) {
             Ok(chain) => {
                 let mut o = Output::default();
                 o.line(format_args!("{label}: OK"));
                 if p.flag("show_chain") {
                     o.line(format_args!("Chain:"));
                     for (depth, c) in chain.iter().enumerate() {
-                        let trusted = params.trusted.iter().any(|t| verify::same(t, c));
+                        let is_trusted = trusted.iter().any(|t| t.der == c.der);
                         o.line(format_args!(
                             "depth={depth}: {}{}",
-                            name::to_openssl_string(c.tbs_certificate().subject()),
-                            if trusted { "" } else { " (untrusted)" }
+                            name::to_openssl_string(&c.subject),
+                            if is_trusted { "" } else { " (untrusted)" }
                         ));
                     }
                 }
@@ -120,14 +134,72 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
                 let subject = e
                     .chain
                     .get(e.depth)
-                    .map(|c| name::to_openssl_string(c.tbs_certificate().subject()))
+                    .map(|c| name::to_openssl_string(&c.subject))
                     .unwrap_or_default();
                 note(format_args!(
-                    "{subject}\n{e}\nerror {label}: verification failed"
+                    "{subject}\nerror {} at {} depth lookup: {}\nerror {label}: verification failed",
+                    e.reason.openssl_code(),
+                    e.depth,
+                    e.reason.openssl_text()
                 ));
                 failed = true;
             }
         }
     }
     Ok(ExitCode::from(if failed { 2 } else { 0 }))
+}
+
+/// The first certificate of a file, as OpenSSL's verify reads its arguments.
+fn first_certificate(bytes: &[u8]) -> pki_core::Result<CertView> {
+    let mut all = view::decode_all(bytes)?;
+    if all.is_empty() {
+        return Err(pki_core::Error::Empty);
+    }
+    Ok(all.swap_remove(0))
+}
+
+fn options(p: &super::Parsed) -> Result<Options, Fail> {
+    let time = match p.value("attime") {
+        None => verify::unix_time(SystemTime::now()),
+        Some(t) => t.parse::<i64>().map_err(|_| {
+            Fail::Usage(format!(
+                "verify: Invalid -attime {t:?}: expected seconds since 1970"
+            ))
+        })?,
+    };
+    let mut o = Options::new(time);
+    o.purpose = match p.value("purpose") {
+        None | Some("any") => Purpose::Any,
+        Some("sslclient") => Purpose::ClientAuth,
+        Some("sslserver") => Purpose::ServerAuth,
+        Some(other) => {
+            return Err(Fail::Usage(format!(
+                "-purpose {other} is not supported by pki: use sslclient, sslserver or any"
+            )));
+        }
+    };
+    o.host = p.value("verify_hostname").map(str::to_owned);
+    o.email = p.value("verify_email").map(str::to_owned);
+    o.ip = match p.value("verify_ip") {
+        None => None,
+        Some(ip) => Some(
+            ip.parse::<IpAddr>()
+                .map_err(|_| Fail::Usage(format!("Invalid IP address {ip:?} for -verify_ip")))?,
+        ),
+    };
+    if let Some(d) = p.value("verify_depth") {
+        o.max_depth = d
+            .parse()
+            .map_err(|_| Fail::Usage(format!("verify: Invalid -verify_depth {d:?}")))?;
+    }
+    o.partial_chain = p.flag("partial_chain");
+    for pol in p.values("policy") {
+        o.policy.initial.push(pol.parse().map_err(|_| {
+            Fail::Usage(format!("verify: Invalid -policy {pol:?}: expected an OID"))
+        })?);
+    }
+    o.policy.explicit = p.flag("explicit_policy");
+    o.policy.inhibit_any = p.flag("inhibit_any");
+    o.policy.inhibit_mapping = p.flag("inhibit_map");
+    Ok(o)
 }

@@ -359,13 +359,22 @@ fn print(
 /// malformed one is an error here, not a mismatch).
 pub(super) fn matches_host(cert: &Certificate, host: &str) -> Result<bool, Fail> {
     cert::ext_specs(cert)?;
-    Ok(verify::matches_host(cert, host))
+    Ok(verify::matches_host(&view_of(cert)?, host))
+}
+
+/// The verifier's view of a certificate already decoded.
+fn view_of(cert: &Certificate) -> Result<pki_core::view::CertView, Fail> {
+    use der::Encode;
+    let der = cert
+        .to_der()
+        .map_err(|e| Fail::msg(format!("cannot encode the certificate: {e}")))?;
+    Ok(pki_core::view::CertView::from_der(&der)?)
 }
 
 /// `-checkemail`: [`verify::matches_email`], subjectAltName checked as for `-checkhost`.
 pub(super) fn matches_email(cert: &Certificate, email: &str) -> Result<bool, Fail> {
     cert::ext_specs(cert)?;
-    Ok(verify::matches_email(cert, email))
+    Ok(verify::matches_email(&view_of(cert)?, email))
 }
 
 /// `-checkip`: [`verify::matches_ip`]; the address must parse.
@@ -374,7 +383,7 @@ pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
         .parse()
         .map_err(|_| Fail::msg(format!("Invalid IP address {ip:?}")))?;
     cert::ext_specs(cert)?;
-    Ok(verify::matches_ip(cert, ip))
+    Ok(verify::matches_ip(&view_of(cert)?, ip))
 }
 
 /// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.

@@ -52,7 +52,7 @@ pub fn to_decimal(magnitude: &[u8]) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
-pub(super) fn unix_secs(t: SystemTime) -> i64 {
+pub fn unix_secs(t: SystemTime) -> i64 {
     match t.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
@@ -65,6 +65,14 @@ pub fn rfc3339(t: SystemTime) -> String {
     match der::DateTime::from_unix_duration(std::time::Duration::from_secs(d.as_secs())) {
         Ok(dt) => dt.to_string(),
         Err(_) => format!("@{}", d.as_secs()),
+    }
+}
+
+/// RFC 3339 form of seconds since 1970 (negative before); outside 1970..9999 as `@seconds`.
+pub fn rfc3339_i64(t: i64) -> String {
+    match u64::try_from(t) {
+        Ok(s) => rfc3339(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s)),
+        Err(_) => format!("@{t}"),
     }
 }
 
