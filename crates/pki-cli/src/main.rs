@@ -9,6 +9,7 @@ mod init;
 mod lint;
 mod openssl;
 mod show;
+mod verify;
 
 use std::{
     io::{self, Write},
@@ -33,6 +34,7 @@ enum Command {
     Openssl(openssl::Args),
     Show(show::Args),
     Lint(lint::Args),
+    Verify(verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Openssl(args) => openssl::run(args),
         Command::Show(args) => show::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

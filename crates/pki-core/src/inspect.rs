@@ -43,7 +43,7 @@ use crate::{
 };
 
 pub use extension::{ExtValue, ExtensionInfo, GeneralNameInfo, describe_extension};
-pub use format::{hex, parse_time, rfc3339, to_decimal};
+pub use format::{format_unix, hex, parse_time, rfc3339, to_decimal};
 use format::{negate, strip_zeros, unix_secs};
 pub use key::{KeyDetails, PrivateKeyInfo, PublicKeyInfo, describe_spki};
 

@@ -260,11 +260,13 @@ impl Builder<'_> {
             );
             return None;
         }
-        let mut candidates: Vec<usize> = self
+        let named = self
             .by_subject
             .get(&self.issuer_keys[cur])
             .cloned()
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let same_name = named.iter().any(|j| !chain.contains(j));
+        let mut candidates: Vec<usize> = named
             .into_iter()
             .filter(|&j| !chain.contains(&j) && key_ids_fit(cert, self.pool[j].0))
             .filter(|&j| {
@@ -295,6 +297,12 @@ impl Builder<'_> {
                         "the chain ends at a self-signed certificate that is not trusted",
                     )
                 }
+            } else if same_name {
+                (
+                    Reason::NoIssuer,
+                    "a certificate has the issuer's name but another key (the key identifiers \
+                     differ): it is from another CA of the same name",
+                )
             } else {
                 (
                     Reason::NoIssuer,

@@ -69,7 +69,7 @@ pub fn rfc3339(t: SystemTime) -> String {
 }
 
 /// RFC 3339 form of seconds since 1970 (negative before); outside 1970..9999 as `@seconds`.
-pub fn rfc3339_i64(t: i64) -> String {
+pub fn format_unix(t: i64) -> String {
     match u64::try_from(t) {
         Ok(s) => rfc3339(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s)),
         Err(_) => format!("@{t}"),

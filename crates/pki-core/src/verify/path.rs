@@ -172,7 +172,7 @@ fn well_formed(c: &CertView) -> Result<(), (Reason, String)> {
 }
 
 fn validity(c: &CertView, o: &Options) -> Result<(), (Reason, String)> {
-    let show = |t: i64| crate::inspect::format::rfc3339_i64(t);
+    let show = |t: i64| crate::inspect::format_unix(t);
     if o.time < c.not_before {
         return Err((
             Reason::NotYetValid,
