@@ -1,5 +1,5 @@
-//! Helpers for the cross-cutting tests: paths to the shared reference data, temporary folders,
-//! and the real openssl CLI.
+//! Helpers for the cross-cutting tests: paths to the test data in `tests/data`, temporary
+//! folders, and the real openssl CLI.
 
 pub mod fuzz;
 
@@ -10,12 +10,25 @@ use std::{
     sync::atomic::{AtomicU32, Ordering},
 };
 
-/// `../shared` beside the project root; panics with the reason when it is missing.
-pub fn shared() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+/// The project's test data, `tests/data` (its README says where each file came from); panics
+/// naming the path when it is missing.
+pub fn data() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     assert!(
         p.is_dir(),
-        "the shared test data is missing: expected {} (the project's ../shared)",
+        "the test data folder is missing: expected {}",
+        p.display()
+    );
+    p
+}
+
+/// `rel` below [`data()`]; panics naming the path when it does not exist, so that a test
+/// whose data is missing fails instead of passing over nothing.
+pub fn data_path(rel: &str) -> PathBuf {
+    let p = data().join(rel);
+    assert!(
+        p.exists(),
+        "test data missing: expected {} (see tests/data/README.md)",
         p.display()
     );
     p
@@ -23,7 +36,7 @@ pub fn shared() -> PathBuf {
 
 /// The seed script's output from OpenSSL 3.0.19.
 pub fn reference() -> PathBuf {
-    shared().join("reference/openssl-3.0.19")
+    data_path("reference/openssl-3.0.19")
 }
 
 /// Reads a file, panicking with its path.

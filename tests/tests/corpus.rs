@@ -1,4 +1,4 @@
-//! `show` and `lint` over every file of ../shared/testdata/corpus (fuzz corpora, zlint, CT and
+//! `show` and `lint` over every file of tests/data/corpus (fuzz corpora, zlint, CT and
 //! PKITS certificates, many malformed): no panic, every failure a one-line error naming its
 //! DER byte, and the files the corpus MANIFEST marks as well-formed shown; then every PKITS
 //! and x509-limbo certificate.
@@ -16,7 +16,7 @@ use pki_core::{
     inspect::{self, Object},
     lint::{self, Profile},
 };
-use pki_tests::{read, shared};
+use pki_tests::{data_path, read};
 use x509_cert::request::CertReq;
 
 /// A fixed time, so that validity states do not change with the date.
@@ -26,7 +26,7 @@ fn now() -> SystemTime {
 
 /// (path, expectation) of every MANIFEST entry whose file is present.
 fn manifest() -> Vec<(PathBuf, String)> {
-    let root = shared().join("testdata/corpus");
+    let root = data_path("corpus");
     let text = String::from_utf8(read(&root.join("MANIFEST.tsv"))).expect("MANIFEST is UTF-8");
     let entries: Vec<(PathBuf, String)> = text
         .lines()
@@ -166,7 +166,7 @@ fn lint_object(object: &Object, der: &[u8]) {
 /// pki reads with its lenient decoder.
 #[test]
 fn pkits_and_limbo_certificates_show_and_lint() {
-    let pkits = shared().join("testdata/pkits/PKITS_data/certs");
+    let pkits = data_path("pkits/PKITS_data/certs");
     let mut failed = Vec::new();
     let mut count = 0;
     let mut dir: Vec<_> = std::fs::read_dir(&pkits)
@@ -200,7 +200,7 @@ fn pkits_and_limbo_certificates_show_and_lint() {
         "CN=Valid pre2000 UTC notBefore Date EE Certificate Test3,O=Test Certificates 2011,C=US"
     );
 
-    let limbo = shared().join("testdata/limbo");
+    let limbo = data_path("limbo");
     let mut files = vec![limbo.join("limbo-2023-12-02-ddc40b4.json")];
     let mut online: Vec<_> = std::fs::read_dir(limbo.join("online"))
         .expect("limbo/online")

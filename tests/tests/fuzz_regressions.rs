@@ -9,7 +9,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use pki_tests::{fuzz, shared};
+use pki_tests::{data_path, fuzz, reference};
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
@@ -71,9 +71,13 @@ fn committed_seeds_replay_without_a_failure() {
 #[test]
 fn the_public_corpus_replays_without_a_failure() {
     let mut files = Vec::new();
-    files_below(&shared().join("testdata/corpus"), &mut files);
-    files_below(&shared().join("reference/openssl-3.0.19"), &mut files);
-    assert!(files.len() > 1000, "the shared corpus looks incomplete");
+    files_below(&data_path("corpus"), &mut files);
+    files_below(&reference(), &mut files);
+    assert!(
+        files.len() > 1000,
+        "tests/data/corpus looks incomplete: {} files",
+        files.len()
+    );
     eprintln!("{} files", files.len());
     for f in &files {
         let bytes = fs::read(f).expect("read");

@@ -1,5 +1,5 @@
 //! Our `pki init` output compared field by field with what OpenSSL 3.0.19 made from the same
-//! script (../shared/reference/openssl-3.0.19). Only serials, keys, key identifiers, dates and
+//! script (tests/data/reference/openssl-3.0.19). Only serials, keys, key identifiers, dates and
 //! signatures may differ, and the one deliberate difference: our CA also has keyUsage.
 
 use std::time::Duration;

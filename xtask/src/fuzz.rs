@@ -2,10 +2,10 @@
 //! each cargo-fuzz target for N seconds (default 30), stopping at the first crash.
 //!
 //! Seeds (copied, the corpus folder is git-ignored): `fuzz/seeds/<target>/` and
-//! `fuzz/regressions/<target>/` (committed), `tests/data/`, the reference output of pki.sh in
-//! `../shared/reference/openssl-3.0.19/`, and the public corpora in `../shared/testdata/corpus/`
-//! (BoringSSL and OpenSSL fuzz corpora, zlint and CT certificates), sorted to the targets by
-//! their PEM label or folder.
+//! `fuzz/regressions/<target>/` (committed), the project's own fixtures in `tests/data/`, the
+//! reference output of pki.sh in `tests/data/reference/openssl-3.0.19/`, and the public corpora
+//! in `tests/data/corpus/` (BoringSSL and OpenSSL fuzz corpora, zlint and CT certificates),
+//! sorted to the targets by their PEM label or folder.
 //!
 //! On stable Rust it runs `cargo fuzz run TARGET --sanitizer none`; `--asan` runs with
 //! AddressSanitizer instead, which needs nightly features: it sets `RUSTC_BOOTSTRAP=1`.
@@ -163,6 +163,19 @@ fn kinds(path: &Path, bytes: &[u8]) -> Vec<&'static str> {
     k
 }
 
+/// The folders of `tests/data` copied from elsewhere: `reference` and `corpus` are seeded on
+/// their own, the rest (the seed script and the chain-verification and signature suites) are
+/// not seeds.
+const NOT_SEEDS: &[&str] = &[
+    "reference",
+    "corpus",
+    "seed",
+    "pkits",
+    "chromium-verify-chain",
+    "limbo",
+    "wycheproof",
+];
+
 fn files_below(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = fs::read_dir(dir) else { return };
     for e in rd.flatten() {
@@ -182,20 +195,37 @@ fn seed(dir: &Path, target: &str) -> Result<usize, String> {
     let mut own = Vec::new();
     files_below(&dir.join("seeds").join(target), &mut own);
     files_below(&dir.join("regressions").join(target), &mut own);
-    let mut shared = Vec::new();
-    files_below(&root().join("tests/data"), &mut shared);
-    let reference = root().join("../shared/reference/openssl-3.0.19");
-    let testdata = root().join("../shared/testdata/corpus");
-    if !testdata.is_dir() {
-        println!(
-            "   (no {}: seeding from the committed seeds only)",
-            testdata.display()
-        );
+    let data = root().join("tests/data");
+    let reference = data.join("reference/openssl-3.0.19");
+    let corpus_in = data.join("corpus");
+    for d in [&reference, &corpus_in] {
+        if !d.is_dir() {
+            return Err(format!(
+                "the fuzz seeds are missing: expected {}",
+                d.display()
+            ));
+        }
     }
-    files_below(&reference, &mut shared);
-    files_below(&testdata, &mut shared);
+    // tests/data's own fixtures, then the reference output and the public corpora; the other
+    // copied suites (tests/data/README.md) are not seeds.
+    let mut data_files = Vec::new();
+    let top = fs::read_dir(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let mut top: Vec<PathBuf> = top.flatten().map(|e| e.path()).collect();
+    top.sort();
+    for p in top {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        if p.is_dir() {
+            if !name.as_deref().is_some_and(|n| NOT_SEEDS.contains(&n)) {
+                files_below(&p, &mut data_files);
+            }
+        } else {
+            data_files.push(p);
+        }
+    }
+    files_below(&reference, &mut data_files);
+    files_below(&corpus_in, &mut data_files);
     let mut n = 0;
-    for (i, src) in own.iter().chain(shared.iter()).enumerate() {
+    for (i, src) in own.iter().chain(data_files.iter()).enumerate() {
         let Ok(bytes) = fs::read(src) else { continue };
         let mine = i < own.len();
         let name = src.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -212,7 +242,7 @@ fn seed(dir: &Path, target: &str) -> Result<usize, String> {
         fs::write(&dest, &bytes).map_err(|e| format!("{}: {e}", dest.display()))?;
         n += 1;
     }
-    if target == "chain" && reference.is_dir() {
+    if target == "chain" {
         // The reference set as one bundle: CA first, then the two certificates it issued.
         let bundle: Vec<u8> = ["ca.crt", "client.crt", "peer.crt"]
             .iter()

@@ -80,7 +80,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         .args(["build", "--release", "-q", "-p", "pki-cli"])
         .current_dir(root()))?;
     let pki = root().join("target/release/pki");
-    let script = root().join("../shared/seed/pki.sh");
+    let script = root().join("tests/data/seed/pki.sh");
     if !script.is_file() {
         return Err(format!("the seed script is missing: {}", script.display()));
     }

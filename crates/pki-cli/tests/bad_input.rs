@@ -1,6 +1,6 @@
 //! One test per row of docs/robustness.md: each class of bad input, given to the real `pki`
 //! binary, and the exact message the user sees. The inputs are made here from the reference
-//! output of pki.sh (`../shared/reference/openssl-3.0.19`), so each test says how its input
+//! output of pki.sh (`tests/data/reference/openssl-3.0.19`), so each test says how its input
 //! was made.
 
 mod util;

@@ -718,7 +718,7 @@ fn pki_init_output_lints_clean() {
 #[test]
 fn openssl_made_fixtures() {
     let d = TestDir::new("lint-data");
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/lint");
+    let data = util::data_path("lint");
     let cases: [(&str, &[&str]); 3] = [
         ("ec-key-encipherment.der", &["error   key-usage-key-type"]),
         (

@@ -3,7 +3,7 @@
 //! and with serials, dates, key identifiers and signatures left out where it is not.
 //!
 //! The inputs are the throw-away keys, CSRs and certificates OpenSSL 3.0.19 made from the seed
-//! script (../shared/reference/openssl-3.0.19), plus certificates made here by the real
+//! script (tests/data/reference/openssl-3.0.19), plus certificates made here by the real
 //! openssl from them.
 
 mod util;
@@ -1134,16 +1134,11 @@ fn the_compat_doc_lists_every_supported_option() {
     }
 }
 
-/// The certificates of the real-world chains in ../shared/testdata/limbo/online (x509-limbo),
+/// The certificates of the real-world chains in tests/data/limbo/online (x509-limbo),
 /// as PEM texts pulled out of the JSON.
 fn public_certificates() -> Vec<String> {
-    let dir = reference().join("../../testdata/limbo/online");
-    let entries = fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}: the public test suites in ../shared/testdata are needed",
-            dir.display()
-        )
-    });
+    let dir = util::data_path("limbo/online");
+    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut pems = Vec::new();
     for entry in entries.flatten() {
         let text = fs::read_to_string(entry.path()).expect("read limbo file");

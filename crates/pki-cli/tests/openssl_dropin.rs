@@ -1,7 +1,7 @@
 //! The drop-in: with a folder on PATH holding only a link `openssl -> pki`, the seed's pki.sh
 //! runs unchanged, makes the files OpenSSL makes, the real openssl verifies them, their
 //! structure matches OpenSSL 3.0.19's output of the same script
-//! (../shared/reference/openssl-3.0.19), and a second run changes nothing.
+//! (tests/data/reference/openssl-3.0.19), and a second run changes nothing.
 
 mod util;
 
@@ -20,7 +20,7 @@ use util::{TestDir, openssl, reference, run};
 use x509_cert::{Certificate, ext::Extension, request::CertReq};
 
 fn seed_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/pki.sh")
+    util::data_path("seed/pki.sh")
 }
 
 /// A folder holding only `openssl -> pki`.

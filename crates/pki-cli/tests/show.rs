@@ -53,7 +53,7 @@ fn expect_golden(name: &str, actual: &str) {
 
 fn reference_files() -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(reference())
-        .expect("reference folder (../shared/reference/openssl-3.0.19)")
+        .unwrap_or_else(|e| panic!("{}: {e}", reference().display()))
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
@@ -484,9 +484,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 fn show_fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/data/show")
-        .join(name)
+    util::data_path("show").join(name)
 }
 
 /// RFC 5280 4.1.2.5.1 reads UTCTime YY >= 50 as 19YY; the der crate reads 1970..2049 only,

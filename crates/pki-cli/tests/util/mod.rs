@@ -152,14 +152,31 @@ pub fn openssl(dir: &TestDir, args: &[&str]) -> Run {
     run(c, dir)
 }
 
-/// The reference output of the seed script made by OpenSSL 3.0.19.
-/// Panics with the path it expected when the shared data is not beside the project.
-pub fn reference() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/openssl-3.0.19");
+/// The project's test data, `tests/data` (its README says where each file came from); panics
+/// naming the path when it is missing.
+pub fn data() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
     assert!(
         p.is_dir(),
-        "the shared reference data is missing: expected {} (the project's ../shared)",
+        "the test data folder is missing: expected {}",
         p.display()
     );
     p
+}
+
+/// `rel` below [`data()`]; panics naming the path when it does not exist, so that a test
+/// whose data is missing fails instead of passing over nothing.
+pub fn data_path(rel: &str) -> PathBuf {
+    let p = data().join(rel);
+    assert!(
+        p.exists(),
+        "test data missing: expected {} (see tests/data/README.md)",
+        p.display()
+    );
+    p
+}
+
+/// The reference output of the seed script made by OpenSSL 3.0.19.
+pub fn reference() -> PathBuf {
+    data_path("reference/openssl-3.0.19")
 }

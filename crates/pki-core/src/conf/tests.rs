@@ -59,7 +59,8 @@ fn ip(a: u8, b: u8, c: u8, d: u8) -> San {
     San::Ip(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
 }
 
-/// /work/shared/seed/pki.sh writes this file (its shell variables expanded).
+/// tests/data/seed/pki.sh writes this file (its shell variables expanded), as in
+/// tests/data/reference/openssl-3.0.19/openssl.conf.
 const SEED: &str = "[req]
 req_extensions = v3_req
 distinguished_name = req_distinguished_name
