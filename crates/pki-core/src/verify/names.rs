@@ -89,7 +89,12 @@ fn dn_within(name: &Name, prefix: &Name) -> bool {
 /// How many name-against-subtree comparisons one path may cost: a certificate with thousands
 /// of names under a CA with thousands of subtrees is refused rather than ground through
 /// (Go's crypto/x509 has the same kind of bound).
-pub const MAX_COMPARISONS: usize = 1 << 18;
+pub const MAX_COMPARISONS: usize = 1 << 22;
+
+/// The most name-against-subtree checks one CA's constraints may ask for one certificate, as
+/// Chromium bounds it (names of a form times subtrees of that form): past that the
+/// certificate is refused.
+pub const MAX_NAMES_TIMES_SUBTREES: usize = 1 << 20;
 
 /// A name constraint failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +146,32 @@ pub fn check(c: &CertView, leaf: bool, ca: &CertView, budget: &mut usize) -> Res
     };
     let permitted = nc.permitted_subtrees.as_deref().unwrap_or(&[]);
     let excluded = nc.excluded_subtrees.as_deref().unwrap_or(&[]);
+    // As Chromium bounds it: per name form, the names of that form times the subtrees of
+    // that form, plus the directoryName subtrees the subject is checked against.
+    let sans = c.subject_alt_name.as_deref().unwrap_or(&[]);
+    let subtrees = |f: u8| {
+        permitted
+            .iter()
+            .chain(excluded)
+            .filter(|s| form_of(s) == f)
+            .count()
+    };
+    let mut checks = subtrees(4);
+    for f in [1u8, 2, 4, 6, 7] {
+        let names = sans.iter().filter(|n| form(n) == f).count();
+        checks = checks.saturating_add(names.saturating_mul(subtrees(f)));
+    }
+    if checks > MAX_NAMES_TIMES_SUBTREES {
+        return Err(Violation {
+            reason: Reason::BudgetExceeded,
+            detail: format!(
+                "{} subjectAltNames against {} subtrees means {checks} checks, more than pki \
+                 makes ({MAX_NAMES_TIMES_SUBTREES})",
+                sans.len(),
+                permitted.len() + excluded.len(),
+            ),
+        });
+    }
     for st in permitted.iter().chain(excluded) {
         if st.minimum != 0 || st.maximum.is_some() {
             return Err(Violation {

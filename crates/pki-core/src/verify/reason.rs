@@ -143,13 +143,14 @@ reasons! {
 
 impl Reason {
     /// pki cannot give an answer: something it does not implement (never "invalid" for sure).
+    /// A budget running out is not among them: that is a refusal by design, as Go and
+    /// Chromium refuse, and the certificate is invalid for pki.
     pub fn is_unsupported(self) -> bool {
         matches!(
             self,
             Reason::SignatureAlgorithmUnsupported
                 | Reason::UnsupportedNameForm
                 | Reason::CrlUnsupported
-                | Reason::BudgetExceeded
         )
     }
 }
