@@ -1,0 +1,288 @@
+//! `pki verify`: a `pki init` set verifies, another CA's certificate does not (exit 1 with the
+//! reason), purposes and identities, JSON with a reason id, CRLs fail closed, bad input exits
+//! 2 with a one-line error; and the same verdicts as the real `openssl verify` on the set.
+
+mod util;
+
+use std::fs;
+
+use util::{TestDir, openssl, pki};
+
+fn set(dir: &TestDir, name: &str) {
+    pki(dir, &["init", name, "--node", "etcd01=127.0.0.1"], &[]).ok();
+}
+
+#[test]
+fn an_init_set_verifies_and_another_cas_certificate_does_not() {
+    let d = TestDir::new("verify-set");
+    set(&d, "a");
+    set(&d, "b");
+    let ok = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "a/ca.crt",
+            "--ip",
+            "127.0.0.1",
+            "a/client.crt",
+        ],
+        &[],
+    )
+    .ok();
+    assert!(
+        ok.stdout().starts_with("a/client.crt: valid\n"),
+        "{}",
+        ok.stdout()
+    );
+    assert!(
+        ok.stdout().contains("  1 CN = etcd-ca [trusted]"),
+        "{}",
+        ok.stdout()
+    );
+    let bad = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "a/ca.crt",
+            "--ip",
+            "127.0.0.1",
+            "b/client.crt",
+        ],
+        &[],
+    );
+    assert_eq!(bad.code(), Some(1), "{}", bad.stdout());
+    assert!(
+        bad.stdout().starts_with(
+            "b/client.crt: INVALID: no-issuer (depth 0, CN = etcd-client): a certificate has \
+             the issuer's name but another key"
+        ),
+        "{}",
+        bad.stdout()
+    );
+    assert!(
+        bad.stdout()
+            .contains("  fix: give the CA that issued it with --ca")
+    );
+    // The real openssl agrees on both.
+    openssl(&d, &["verify", "-CAfile", "a/ca.crt", "a/client.crt"]).ok();
+    let o = openssl(&d, &["verify", "-CAfile", "a/ca.crt", "b/client.crt"]);
+    assert_eq!(o.code(), Some(2));
+}
+
+#[test]
+fn purposes_and_identities() {
+    let d = TestDir::new("verify-purpose");
+    set(&d, "s");
+    for (purpose, file) in [
+        ("server", "peer.crt"),
+        ("client", "peer.crt"),
+        ("client", "client.crt"),
+    ] {
+        pki(
+            &d,
+            &[
+                "verify",
+                "--ca",
+                "s/ca.crt",
+                "--purpose",
+                purpose,
+                &format!("s/{file}"),
+            ],
+            &[],
+        )
+        .ok();
+    }
+    let r = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "s/ca.crt",
+            "--ip",
+            "10.9.9.9",
+            "s/peer.crt",
+        ],
+        &[],
+    );
+    assert_eq!(r.code(), Some(1));
+    assert!(
+        r.stdout()
+            .contains("INVALID: ip-mismatch (depth 0, CN = etcd-peer): it does not name 10.9.9.9")
+    );
+    let r = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "s/ca.crt",
+            "--host",
+            "etcd02",
+            "s/peer.crt",
+        ],
+        &[],
+    );
+    assert!(
+        r.stdout().contains("INVALID: hostname-mismatch"),
+        "{}",
+        r.stdout()
+    );
+    // A certificate without clientAuth, made by the real openssl with the set's CA.
+    fs::write(d.join("ext.cnf"), "extendedKeyUsage = serverAuth\n").expect("write");
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-subj",
+            "/CN=server-only",
+            "-out",
+            "srv.csr",
+        ],
+    )
+    .ok();
+    openssl(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "s/ca.crt",
+            "-CAkey",
+            "s/ca.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "srv.crt",
+        ],
+    )
+    .ok();
+    let r = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "s/ca.crt",
+            "--purpose",
+            "client",
+            "srv.crt",
+        ],
+        &[],
+    );
+    assert_eq!(r.code(), Some(1));
+    assert!(
+        r.stdout().starts_with(
+            "srv.crt: INVALID: eku-missing (depth 0, CN = server-only): extendedKeyUsage lacks clientAuth"
+        ),
+        "{}",
+        r.stdout()
+    );
+    assert!(
+        r.stdout()
+            .contains("extendedKeyUsage = serverAuth, clientAuth")
+    );
+    let o = openssl(
+        &d,
+        &[
+            "verify",
+            "-CAfile",
+            "s/ca.crt",
+            "-purpose",
+            "sslclient",
+            "srv.crt",
+        ],
+    );
+    assert_eq!(o.code(), Some(2), "openssl agrees");
+}
+
+#[test]
+fn json_has_a_reason_id() {
+    let d = TestDir::new("verify-json");
+    set(&d, "s");
+    let r = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "s/ca.crt",
+            "--json",
+            "--at",
+            "2100-01-01T00:00:00Z",
+            "s/client.crt",
+        ],
+        &[],
+    );
+    assert_eq!(r.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_str(r.stdout().trim()).expect("JSON");
+    assert_eq!(doc["schema"], "pki.verify.v1");
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["reason"]["id"], "expired");
+    assert_eq!(doc["reason"]["openssl_code"], 10);
+    assert_eq!(doc["chain"].as_array().map(Vec::len), Some(2));
+    let ok = pki(
+        &d,
+        &["verify", "--ca", "s/ca.crt", "--json", "s/peer.crt"],
+        &[],
+    )
+    .ok();
+    let doc: serde_json::Value = serde_json::from_str(ok.stdout().trim()).expect("JSON");
+    assert_eq!(doc["valid"], true);
+    assert_eq!(doc["reason"], serde_json::Value::Null);
+    assert_eq!(doc["chain"][1]["trusted"], true);
+}
+
+#[test]
+fn crls_fail_closed() {
+    let d = TestDir::new("verify-crl");
+    set(&d, "s");
+    fs::write(d.join("empty.crl"), b"").expect("write");
+    let r = pki(
+        &d,
+        &[
+            "verify",
+            "--ca",
+            "s/ca.crt",
+            "--crl",
+            "empty.crl",
+            "s/client.crt",
+        ],
+        &[],
+    );
+    assert_eq!(r.code(), Some(1), "never valid");
+    assert!(
+        r.stdout()
+            .starts_with("s/client.crt: cannot tell: crl-unsupported"),
+        "{}",
+        r.stdout()
+    );
+}
+
+#[test]
+fn bad_input_is_an_error_naming_the_file() {
+    let d = TestDir::new("verify-bad");
+    set(&d, "s");
+    let der = fs::read(d.join("s/client.crt")).expect("read");
+    fs::write(d.join("cut.crt"), &der[..der.len() / 2]).expect("write");
+    let r = pki(&d, &["verify", "--ca", "s/ca.crt", "cut.crt"], &[]);
+    assert_eq!(r.code(), Some(2));
+    assert!(r.stderr().starts_with("pki: cut.crt: "), "{}", r.stderr());
+    assert_eq!(r.stderr().lines().count(), 1, "{}", r.stderr());
+    let r = pki(&d, &["verify", "--ca", "missing.crt", "s/client.crt"], &[]);
+    assert_eq!(r.code(), Some(2));
+    assert!(
+        r.stderr().starts_with("pki: cannot read missing.crt"),
+        "{}",
+        r.stderr()
+    );
+}
