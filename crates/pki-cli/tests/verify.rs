@@ -286,3 +286,120 @@ fn bad_input_is_an_error_naming_the_file() {
         r.stderr()
     );
 }
+
+/// `pki openssl verify` with OpenSSL's options gives the real openssl's verdict, error line and
+/// exit status on PKITS cases (DER files from tests/data, converted to PEM by openssl).
+#[test]
+fn openssl_verify_options_match_the_real_openssl() {
+    let d = TestDir::new("verify-openssl");
+    let certs = util::data().join("pkits/PKITS_data/certs");
+    let pem = |name: &str| {
+        let out = format!("{name}.pem");
+        openssl(
+            &d,
+            &[
+                "x509",
+                "-inform",
+                "DER",
+                "-in",
+                certs.join(format!("{name}.crt")).to_str().expect("path"),
+                "-out",
+                &out,
+            ],
+        )
+        .ok();
+        out
+    };
+    let root = pem("TrustAnchorRootCertificate");
+    let good = pem("GoodCACert");
+    let ee = pem("ValidCertificatePathTest1EE");
+    let no_bc = pem("MissingbasicConstraintsCACert");
+    let no_bc_ee = pem("InvalidMissingbasicConstraintsTest1EE");
+    let policy1 = "2.16.840.1.101.3.2.1.48.1";
+    let policy2 = "2.16.840.1.101.3.2.1.48.2";
+    let at = "1302825600";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["-CAfile", &root, "-untrusted", &good, "-attime", at, &ee],
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-attime",
+            "4102444800",
+            &ee,
+        ],
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &no_bc,
+            "-attime",
+            at,
+            &no_bc_ee,
+        ],
+        vec!["-CAfile", &good, "-partial_chain", "-attime", at, &ee],
+        vec!["-CAfile", &good, "-attime", at, &ee],
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-attime",
+            at,
+            "-policy",
+            policy1,
+            "-explicit_policy",
+            &ee,
+        ],
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-attime",
+            at,
+            "-policy",
+            policy2,
+            "-explicit_policy",
+            &ee,
+        ],
+        vec![
+            "-no-CApath",
+            "-no-CAstore",
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-attime",
+            at,
+            "-verify_depth",
+            "0",
+            &ee,
+        ],
+    ];
+    for args in cases {
+        let mut full = vec!["verify"];
+        full.extend(&args);
+        let ours = pki(&d, &[&["openssl"], full.as_slice()].concat(), &[]);
+        let theirs = openssl(&d, &full);
+        assert_eq!(
+            ours.code(),
+            theirs.code(),
+            "{args:?}\nours: {}\ntheirs: {}",
+            ours.stderr(),
+            theirs.stderr()
+        );
+        assert_eq!(ours.stdout(), theirs.stdout(), "{args:?}");
+        let error_line = |s: String| {
+            s.lines()
+                .find(|l| l.starts_with("error ") && l.contains("depth lookup"))
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            error_line(ours.stderr()),
+            error_line(theirs.stderr()),
+            "{args:?}"
+        );
+    }
+}
