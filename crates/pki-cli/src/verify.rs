@@ -28,8 +28,9 @@ pub struct Args {
     /// Intermediate certificates paths may use (repeatable).
     #[arg(long, value_name = "FILE")]
     untrusted: Vec<PathBuf>,
-    /// CRLs to check revocation against (repeatable). pki does not check CRLs yet: giving
-    /// one makes every verdict "cannot tell", never "valid".
+    /// CRLs (PEM or DER, repeatable): every certificate of the path but the anchor must then
+    /// be covered by a current CRL of its issuer and not be revoked. Delta, indirect and
+    /// partitioned CRLs are not processed: a verdict that depends on them is "cannot tell".
     #[arg(long, value_name = "FILE")]
     crl: Vec<PathBuf>,
     /// What the certificate must be good for: server (extendedKeyUsage serverAuth), client
@@ -98,7 +99,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     opts.allow_sha1 = args.allow_sha1;
     opts.min_rsa_bits = args.min_rsa_bits;
     for f in &args.crl {
-        opts.crls.push(crate::show::read_input(f)?);
+        let input = crate::show::read_input(f)?;
+        if verify::crl::parse_all(std::slice::from_ref(&input)).is_none_or(|c| c.is_empty()) {
+            return Err(Error::Der {
+                what: "CRL",
+                source: der::ErrorKind::Failed.into(),
+            }
+            .in_file(f));
+        }
+        opts.crls.push(input);
         opts.crl_check = CrlCheck::All;
     }
     let (mut invalid, mut errors) = (false, false);
@@ -286,7 +295,10 @@ fn advice(f: &Failure) -> Option<String> {
         ),
         Reason::WeakSignatureAlgorithm => "reissue it with SHA-256 (or pass --allow-sha1 to accept it knowingly)".into(),
         Reason::WeakKey => "reissue it with an RSA key of 2048 bits or more (or lower --min-rsa-bits knowingly)".into(),
-        Reason::CrlUnsupported => "verify without --crl, and check revocation with another tool until pki reads CRLs".into(),
+        Reason::CrlMissing | Reason::CrlExpired | Reason::CrlNotYetValid => {
+            "give a current CRL of each CA of the path with --crl".into()
+        }
+        Reason::Revoked => format!("{who} is revoked: issue a new certificate and replace it"),
         _ => return None,
     })
 }

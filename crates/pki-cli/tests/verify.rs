@@ -243,9 +243,52 @@ fn json_has_a_reason_id() {
 }
 
 #[test]
-fn crls_fail_closed() {
+fn crls_are_checked() {
     let d = TestDir::new("verify-crl");
     set(&d, "s");
+    let crl = util::data().join("pkits/PKITS_data/crls");
+    let certs = util::data().join("pkits/PKITS_data/certs");
+    let p = |dir: &std::path::Path, n: &str| dir.join(n).to_str().expect("path").to_owned();
+    let base = |ee: &str| {
+        vec![
+            "verify".to_owned(),
+            "--ca".to_owned(),
+            p(&certs, "TrustAnchorRootCertificate.crt"),
+            "--untrusted".to_owned(),
+            p(&certs, "GoodCACert.crt"),
+            "--crl".to_owned(),
+            p(&crl, "TrustAnchorRootCRL.crl"),
+            "--crl".to_owned(),
+            p(&crl, "GoodCACRL.crl"),
+            "--at".to_owned(),
+            "2011-04-15T00:00:00Z".to_owned(),
+            p(&certs, ee),
+        ]
+    };
+    let args = base("ValidCertificatePathTest1EE.crt");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    pki(&d, &args, &[]).ok();
+    let args = base("InvalidRevokedEETest3EE.crt");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = pki(&d, &args, &[]);
+    assert_eq!(r.code(), Some(1));
+    assert!(
+        r.stdout().contains(": INVALID: revoked (depth 0,"),
+        "{}",
+        r.stdout()
+    );
+    // Without the intermediate's CRL, revocation cannot be told: refused.
+    let mut args = base("ValidCertificatePathTest1EE.crt");
+    args.drain(7..9);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = pki(&d, &args, &[]);
+    assert_eq!(r.code(), Some(1));
+    assert!(
+        r.stdout().contains("INVALID: crl-missing (depth 0,"),
+        "{}",
+        r.stdout()
+    );
+    // A file that is not a CRL is an input error.
     fs::write(d.join("empty.crl"), b"").expect("write");
     let r = pki(
         &d,
@@ -259,13 +302,8 @@ fn crls_fail_closed() {
         ],
         &[],
     );
-    assert_eq!(r.code(), Some(1), "never valid");
-    assert!(
-        r.stdout()
-            .starts_with("s/client.crt: cannot tell: crl-unsupported"),
-        "{}",
-        r.stdout()
-    );
+    assert_eq!(r.code(), Some(2), "{}", r.stdout());
+    assert!(r.stderr().starts_with("pki: empty.crl: "), "{}", r.stderr());
 }
 
 #[test]
@@ -315,10 +353,71 @@ fn openssl_verify_options_match_the_real_openssl() {
     let ee = pem("ValidCertificatePathTest1EE");
     let no_bc = pem("MissingbasicConstraintsCACert");
     let no_bc_ee = pem("InvalidMissingbasicConstraintsTest1EE");
+    let crls = util::data().join("pkits/PKITS_data/crls");
+    let crl = |name: &str| {
+        let out = format!("{name}.crl.pem");
+        openssl(
+            &d,
+            &[
+                "crl",
+                "-inform",
+                "DER",
+                "-in",
+                crls.join(format!("{name}.crl")).to_str().expect("path"),
+                "-out",
+                &out,
+            ],
+        )
+        .ok();
+        out
+    };
+    let root_crl = crl("TrustAnchorRootCRL");
+    let good_crl = crl("GoodCACRL");
+    let revoked = pem("InvalidRevokedEETest3EE");
     let policy1 = "2.16.840.1.101.3.2.1.48.1";
     let policy2 = "2.16.840.1.101.3.2.1.48.2";
     let at = "1302825600";
     let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-CRLfile",
+            &root_crl,
+            "-CRLfile",
+            &good_crl,
+            "-crl_check_all",
+            "-attime",
+            at,
+            &ee,
+        ],
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-CRLfile",
+            &root_crl,
+            "-CRLfile",
+            &good_crl,
+            "-crl_check",
+            "-attime",
+            at,
+            &revoked,
+        ],
+        vec![
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &good,
+            "-CRLfile",
+            &root_crl,
+            "-crl_check_all",
+            "-attime",
+            at,
+            &ee,
+        ],
         vec!["-CAfile", &root, "-untrusted", &good, "-attime", at, &ee],
         vec![
             "-CAfile",

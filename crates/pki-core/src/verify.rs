@@ -15,6 +15,7 @@
 //!
 //! [RFC 5280 section 6]: https://www.rfc-editor.org/rfc/rfc5280#section-6
 
+pub mod crl;
 pub mod ident;
 pub mod names;
 mod path;

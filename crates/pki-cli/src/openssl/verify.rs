@@ -15,6 +15,16 @@ use pki_core::{
 use super::{Fail, Opt, Output, load, note, parse, read_input};
 
 const OPTS: &[Opt] = &[
+    Opt::value(
+        "CRLfile",
+        "infile",
+        "CRLs to check revocation against (repeatable)",
+    ),
+    Opt::flag("crl_check", "Check the revocation of the leaf"),
+    Opt::flag(
+        "crl_check_all",
+        "Check the revocation of every certificate of the chain",
+    ),
     Opt::flag("help", "Display this summary"),
     Opt::value(
         "CAfile",
@@ -92,7 +102,17 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     for f in p.values("untrusted") {
         untrusted.extend(load(f, view::decode_all)?);
     }
-    let opts = options(&p)?;
+    let mut opts = options(&p)?;
+    for f in p.values("CRLfile") {
+        let (bytes, path) = read_input(Some(f))?;
+        if verify::crl::parse_all(std::slice::from_ref(&bytes)).is_none_or(|c| c.is_empty()) {
+            return Err(Fail::Error(format!(
+                "{}: not a CRL (PEM X509 CRL or DER)",
+                path.display()
+            )));
+        }
+        opts.crls.push(bytes);
+    }
     let inputs: Vec<Option<&str>> = if p.params.is_empty() {
         vec![None]
     } else {
@@ -201,5 +221,12 @@ fn options(p: &super::Parsed) -> Result<Options, Fail> {
     o.policy.explicit = p.flag("explicit_policy");
     o.policy.inhibit_any = p.flag("inhibit_any");
     o.policy.inhibit_mapping = p.flag("inhibit_map");
+    o.crl_check = if p.flag("crl_check_all") {
+        verify::CrlCheck::All
+    } else if p.flag("crl_check") {
+        verify::CrlCheck::Leaf
+    } else {
+        verify::CrlCheck::None
+    };
     Ok(o)
 }

@@ -7,7 +7,7 @@
 
 use x509_cert::{certificate::Version, ext::pkix::KeyUsages};
 
-use super::{CrlCheck, Options, Purpose, Reason, ident, names, policy::Policies, sig};
+use super::{CrlCheck, Options, Purpose, Reason, crl, ident, names, policy::Policies, sig};
 use crate::view::{CertView, ExtProblem, oid};
 
 type Fail = (Reason, usize, String);
@@ -141,11 +141,16 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
     purpose(&certs, o)?;
     identity(leaf, o).map_err(|(r, s)| (r, 0, s))?;
     if o.crl_check != CrlCheck::None {
-        return Err((
+        let crls = crl::parse_all(&o.crls).ok_or((
             Reason::CrlUnsupported,
             0,
-            "CRL checking is not implemented in pki yet".into(),
-        ));
+            "a CRL does not decode, so revocation cannot be told".to_owned(),
+        ))?;
+        for i in 1..=n {
+            if o.crl_check == CrlCheck::All || i == n {
+                crl::check(certs[i], certs[i - 1], &crls, o).map_err(|(r, s)| (r, depth(i), s))?;
+            }
+        }
     }
     Ok(())
 }

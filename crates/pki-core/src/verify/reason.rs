@@ -127,9 +127,27 @@ reasons! {
     /// No acceptable policy while one is required.
     NoExplicitPolicy = "no-explicit-policy", 43, "no explicit policy",
         "the path has no acceptable certificate policy, and one is required";
-    /// Revocation checking asked for; not implemented.
+    /// A CRL feature pki does not process (delta, indirect, issuingDistributionPoint).
     CrlUnsupported = "crl-unsupported", 3, "unable to get certificate CRL",
-        "revocation checking was asked for, and pki does not check CRLs yet, so it cannot say the certificate is not revoked";
+        "its CRL uses a feature pki does not process yet (delta, indirect or partitioned CRLs), so pki cannot say it is not revoked";
+    /// No CRL from the issuer.
+    CrlMissing = "crl-missing", 3, "unable to get certificate CRL",
+        "revocation checking was asked for and no current CRL from its issuer was given";
+    /// A CRL's signature does not verify.
+    CrlSignatureFailure = "crl-bad-signature", 8, "CRL signature failure",
+        "the CRL of its issuer does not verify with the issuer's key";
+    /// A CRL's thisUpdate is after the validation time.
+    CrlNotYetValid = "crl-not-yet-valid", 11, "CRL is not yet valid",
+        "the CRL of its issuer is not yet valid";
+    /// A CRL's nextUpdate is before the validation time.
+    CrlExpired = "crl-expired", 12, "CRL has expired",
+        "the CRL of its issuer is out of date (nextUpdate has passed)";
+    /// The certificate is revoked.
+    Revoked = "revoked", 23, "certificate revoked",
+        "its issuer has revoked it";
+    /// The CRL issuer's keyUsage lacks cRLSign.
+    KeyUsageNoCrlSign = "crl-key-usage", 35, "key usage does not include CRL signing",
+        "its issuer's keyUsage lacks cRLSign, so its CRLs cannot be trusted";
     /// The leaf does not name the host.
     HostnameMismatch = "hostname-mismatch", 62, "hostname mismatch",
         "it does not name the host asked for in its subjectAltName";
