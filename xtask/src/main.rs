@@ -6,7 +6,10 @@
 //!   the same run, reported as ratios (docs/benchmarks.md).
 //! - `fuzz [--seconds N] [--asan] [TARGET]`: seeds and runs the cargo-fuzz targets; see
 //!   [`fuzz`].
+//! - `conformance [--vs-openssl] [--check]`: PKITS, Chromium and x509-limbo through the
+//!   verifier (docs/conformance.md); see [`conformance`].
 
+mod conformance;
 mod e2e;
 mod fuzz;
 
@@ -23,8 +26,10 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("e2e") => e2e::e2e(&args[1..]),
+        Some("conformance") => conformance::conformance(&args[1..]),
         _ => Err(
-            "usage: cargo xtask bench [--runs N] | e2e | fuzz [--seconds N] [--asan] [TARGET]"
+            "usage: cargo xtask bench [--runs N] | e2e | fuzz [--seconds N] [--asan] [TARGET] \
+             | conformance [--vs-openssl] [--check] [--verbose]"
                 .to_owned(),
         ),
     };

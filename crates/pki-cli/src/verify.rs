@@ -52,6 +52,15 @@ pub struct Args {
     /// A path may end at any trusted certificate, not only a self-signed one.
     #[arg(long)]
     partial_chain: bool,
+    /// RFC 5280's MUSTs that OpenSSL checks only with -x509_strict: authorityKeyIdentifier in
+    /// every certificate not self-signed, subjectKeyIdentifier and critical basicConstraints in
+    /// CAs, version 3 only, no CA as the leaf.
+    #[arg(long)]
+    strict: bool,
+    /// Match --host and --email on the subject's CN/emailAddress when the certificate has no
+    /// subjectAltName, as OpenSSL does (Go, and so etcd, never does: off by default).
+    #[arg(long)]
+    cn_fallback: bool,
     /// Accept SHA-1 signatures (refused by default: SHA-1 is broken).
     #[arg(long)]
     allow_sha1: bool,
@@ -96,6 +105,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     opts.ip = args.ip;
     opts.email = args.email.clone();
     opts.partial_chain = args.partial_chain;
+    opts.strict = args.strict;
+    opts.cn_fallback = args.cn_fallback;
     opts.allow_sha1 = args.allow_sha1;
     opts.min_rsa_bits = args.min_rsa_bits;
     for f in &args.crl {

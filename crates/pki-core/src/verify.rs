@@ -91,8 +91,21 @@ pub struct Options {
     /// The validation time, seconds since 1970.
     pub time: i64,
     pub purpose: Purpose,
-    /// The leaf must carry extendedKeyUsage (otherwise its absence allows any purpose).
+    /// The leaf must carry extendedKeyUsage naming the purpose itself (its absence, or
+    /// anyExtendedKeyUsage alone, does not do), and must not be a CA.
     pub require_leaf_eku: bool,
+    /// The same for every CA of the path that the purpose is checked on (Chromium's strict
+    /// purposes).
+    pub require_ca_eku: bool,
+    /// Match a host name or e-mail on the subject's commonName/emailAddress when the leaf has
+    /// no subjectAltName, as OpenSSL does (Go never reads the CN: the default).
+    pub cn_fallback: bool,
+    /// RFC 5280's MUSTs on extension presence and criticality that OpenSSL checks only with
+    /// `-x509_strict`: authorityKeyIdentifier (non-critical, with keyIdentifier) in every
+    /// certificate not self-signed, subjectKeyIdentifier (non-critical) in every CA,
+    /// basicConstraints critical in CAs, only version 3 certificates, no CA certificate as a
+    /// TLS leaf, subjectAltName not critical under a non-empty subject.
+    pub strict: bool,
     pub host: Option<String>,
     pub ip: Option<IpAddr>,
     pub email: Option<String>,
@@ -127,6 +140,9 @@ impl Options {
             time,
             purpose: Purpose::Any,
             require_leaf_eku: false,
+            require_ca_eku: false,
+            cn_fallback: false,
+            strict: false,
             host: None,
             ip: None,
             email: None,

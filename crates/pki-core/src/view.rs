@@ -64,6 +64,7 @@ pub mod oid {
     pub const CRL_DISTRIBUTION_POINTS: Oid = Oid::new_unwrap("2.5.29.31");
     pub const INHIBIT_ANY_POLICY: Oid = Oid::new_unwrap("2.5.29.54");
     pub const FRESHEST_CRL: Oid = Oid::new_unwrap("2.5.29.46");
+    pub const AUTHORITY_INFO_ACCESS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.1");
     /// The anyPolicy policy OID ([RFC 5280 4.2.1.4]).
     pub const ANY_POLICY: Oid = Oid::new_unwrap("2.5.29.32.0");
     /// The anyExtendedKeyUsage purpose ([RFC 5280 4.2.1.12]).
@@ -250,6 +251,9 @@ impl CertView {
                 self.crl_distribution_points = Some(d::<CrlDistributionPoints>(v)?.0);
             }
             oid::FRESHEST_CRL => self.freshest_crl = Some(d::<FreshestCrl>(v)?.0),
+            oid::AUTHORITY_INFO_ACCESS => {
+                d::<x509_cert::ext::pkix::AuthorityInfoAccessSyntax>(v)?;
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -15,6 +15,10 @@ use pki_core::{
 use super::{Fail, Opt, Output, load, note, parse, read_input};
 
 const OPTS: &[Opt] = &[
+    Opt::flag(
+        "x509_strict",
+        "RFC 5280's MUSTs on key identifiers, criticality and versions",
+    ),
     Opt::value(
         "CRLfile",
         "infile",
@@ -188,6 +192,9 @@ fn options(p: &super::Parsed) -> Result<Options, Fail> {
         })?,
     };
     let mut o = Options::new(time);
+    // OpenSSL matches a host name on the CN of a certificate without subjectAltName.
+    o.cn_fallback = true;
+    o.strict = p.flag("x509_strict");
     o.purpose = match p.value("purpose") {
         None | Some("any") => Purpose::Any,
         Some("sslclient") => Purpose::ClientAuth,

@@ -27,6 +27,8 @@ use crate::view::CertView;
 const CRL_NUMBER: Oid = Oid::new_unwrap("2.5.29.20");
 const AUTHORITY_KEY_ID: Oid = Oid::new_unwrap("2.5.29.35");
 const ISSUER_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.18");
+const ISSUING_DISTRIBUTION_POINT: Oid = Oid::new_unwrap("2.5.29.28");
+const DELTA_CRL_INDICATOR: Oid = Oid::new_unwrap("2.5.29.27");
 /// Entry extensions pki reads or may ignore: reasonCode, invalidityDate.
 const REASON_CODE: Oid = Oid::new_unwrap("2.5.29.21");
 const INVALIDITY_DATE: Oid = Oid::new_unwrap("2.5.29.24");
@@ -128,10 +130,17 @@ fn usable(crl: &Crl, issuer: &CertView, o: &Options) -> Result<(), Fail> {
     for e in crl.tbs.crl_extensions.as_deref().unwrap_or(&[]) {
         match e.extn_id {
             CRL_NUMBER | AUTHORITY_KEY_ID | ISSUER_ALT_NAME => {}
-            oid if e.critical => {
+            ISSUING_DISTRIBUTION_POINT | DELTA_CRL_INDICATOR => {
                 return Err(unsupported(&format!(
-                    "the CRL has critical extension {oid}"
+                    "the CRL has extension {} (issuingDistributionPoint or deltaCRLIndicator)",
+                    e.extn_id
                 )));
+            }
+            oid if e.critical => {
+                return Err((
+                    Reason::UnhandledCriticalCrlExtension,
+                    format!("the CRL has critical extension {oid}, unknown to pki"),
+                ));
             }
             oid if oid == Oid::new_unwrap("2.5.29.46") => {
                 return Err(unsupported("the CRL points to delta CRLs (freshestCRL)"));
@@ -196,9 +205,10 @@ fn revoked(c: &CertView, crl: &Crl) -> Result<(), Fail> {
                     ));
                 }
                 oid if e.critical => {
-                    return Err(unsupported(&format!(
-                        "a CRL entry has critical extension {oid}"
-                    )));
+                    return Err((
+                        Reason::UnhandledCriticalCrlExtension,
+                        format!("a CRL entry has critical extension {oid}, unknown to pki"),
+                    ));
                 }
                 _ => {}
             }

@@ -1,7 +1,8 @@
 //! Matching the leaf against the host, IP address or e-mail address asked for ([RFC 6125],
 //! [RFC 5280 4.2.1.6]): on the subjectAltName; the subject's commonName (or emailAddress) is
-//! read only when the certificate has no subjectAltName at all, as OpenSSL does. A SAN that
-//! holds only otherName or directoryName entries is still a SAN: the CN is not consulted.
+//! read only when the certificate has no subjectAltName at all and the caller asks for
+//! OpenSSL's fallback (Go never reads it). A SAN that holds only otherName or directoryName
+//! entries is still a SAN: the CN is not consulted.
 //!
 //! [RFC 6125]: https://www.rfc-editor.org/rfc/rfc6125
 //! [RFC 5280 4.2.1.6]: https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
@@ -15,6 +16,12 @@ use crate::view::{CertView, oid};
 /// `X509_check_host`: a DNS name of the subjectAltName, or a commonName when there is no
 /// subjectAltName; a trailing dot ignored, any case, `*.` standing for one whole left label.
 pub fn matches_host(c: &CertView, host: &str) -> bool {
+    matches_host_with(c, host, true)
+}
+
+/// [`matches_host`], reading the commonName only when `cn_fallback` (OpenSSL) and never
+/// when not (Go's crypto/x509).
+pub fn matches_host_with(c: &CertView, host: &str, cn_fallback: bool) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let candidates: Vec<String> = match &c.subject_alt_name {
         Some(sans) => sans
@@ -24,7 +31,8 @@ pub fn matches_host(c: &CertView, host: &str) -> bool {
                 _ => None,
             })
             .collect(),
-        None => c.subject_strings(oid::COMMON_NAME),
+        None if cn_fallback => c.subject_strings(oid::COMMON_NAME),
+        None => Vec::new(),
     };
     candidates.iter().any(|p| host_matches(p, &host))
 }
@@ -46,6 +54,11 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
 /// `X509_check_email`: an rfc822Name of the subjectAltName, or the subject's emailAddress
 /// when there is no subjectAltName; the local part exact, the domain in any case.
 pub fn matches_email(c: &CertView, email: &str) -> bool {
+    matches_email_with(c, email, true)
+}
+
+/// [`matches_email`], reading the subject's emailAddress only when `subject_fallback`.
+pub fn matches_email_with(c: &CertView, email: &str, subject_fallback: bool) -> bool {
     let candidates: Vec<String> = match &c.subject_alt_name {
         Some(sans) => sans
             .iter()
@@ -54,7 +67,8 @@ pub fn matches_email(c: &CertView, email: &str) -> bool {
                 _ => None,
             })
             .collect(),
-        None => c.subject_strings(oid::EMAIL_ADDRESS),
+        None if subject_fallback => c.subject_strings(oid::EMAIL_ADDRESS),
+        None => Vec::new(),
     };
     let split = |e: &str| {
         e.rsplit_once('@')

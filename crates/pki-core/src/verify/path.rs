@@ -42,6 +42,10 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
 
     if o.anchor_constraints || n == 0 {
         well_formed(anchor).map_err(|(r, d)| (r, top, d))?;
+        rules(anchor, n > 0, n == 0, o).map_err(|(r, d)| (r, top, d))?;
+    }
+    if n == 0 {
+        critical(anchor).map_err(|(r, d)| (r, top, d))?;
     }
     if o.anchor_validity || n == 0 {
         validity(anchor, o).map_err(|(r, d)| (r, top, d))?;
@@ -70,7 +74,26 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
             max_path_length = max_path_length.min(usize::from(p));
         }
     }
-    let mut policies = Policies::new(n, &o.policy);
+    // With the anchor's constraints applied, its policy extensions count as a certificate of
+    // the path (Chromium's trust anchors with constraints; RFC 5280 6.2 leaves it open).
+    // An anchor without certificatePolicies is not a certificate of the policy path (PKITS);
+    // its policyConstraints and inhibitAnyPolicy still apply.
+    let with_anchor = o.anchor_constraints && n > 0;
+    let offset = usize::from(with_anchor && anchor.certificate_policies.is_some());
+    let mut policies = Policies::new(n + offset, &o.policy);
+    if offset == 1 {
+        policies.process(1, anchor).map_err(|(r, d)| (r, top, d))?;
+    }
+    if with_anchor {
+        if offset == 0 && anchor.policy_mappings.is_some() {
+            return Err((
+                Reason::InvalidPolicyExtension,
+                top,
+                "policyMappings in a trust anchor without certificatePolicies".into(),
+            ));
+        }
+        policies.prepare(anchor).map_err(|(r, d)| (r, top, d))?;
+    }
     let mut budget = names::MAX_COMPARISONS;
     for i in 1..=n {
         let c = certs[i];
@@ -85,6 +108,7 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
             ));
         }
         well_formed(c).map_err(at)?;
+        rules(c, i < n, i == n, o).map_err(at)?;
         validity(c, o).map_err(at)?;
         if let Some(bits) = sig::rsa_bits(&c.spki)
             && bits < o.min_rsa_bits
@@ -104,7 +128,7 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
             }
         }
         // 6.1.3 (d) to (f).
-        policies.process(i, c).map_err(at)?;
+        policies.process(i + offset, c).map_err(at)?;
         if i < n {
             // 6.1.4 (a), (b), (h) to (j).
             policies.prepare(c).map_err(at)?;
@@ -153,6 +177,119 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
         }
     }
     Ok(())
+}
+
+/// RFC 5280's MUSTs on one certificate: always those that cost real-world chains nothing,
+/// and with `strict` those OpenSSL keeps for `-x509_strict`. `ca`: it issued the next one.
+fn rules(c: &CertView, ca: bool, leaf: bool, o: &Options) -> Result<(), (Reason, String)> {
+    let bad = |s: &str| Err((Reason::MalformedExtension, s.to_owned()));
+    let crit = |oid| c.extension(oid).map(|e| e.critical);
+    if let Some(nc) = &c.name_constraints {
+        if crit(oid::NAME_CONSTRAINTS) != Some(true) {
+            return bad("nameConstraints is not critical (RFC 5280 4.2.1.10: MUST be)");
+        }
+        if !c.is_ca() {
+            return bad("nameConstraints in a certificate that is not a CA (RFC 5280 4.2.1.10)");
+        }
+        let empty = |t: &Option<Vec<_>>| t.as_ref().is_none_or(Vec::is_empty);
+        if empty(&nc.permitted_subtrees) && empty(&nc.excluded_subtrees) {
+            return bad("nameConstraints with neither permitted nor excluded subtrees");
+        }
+    }
+    if c.subject.iter_rdn().next().is_none() && crit(oid::SUBJECT_ALT_NAME) != Some(true) {
+        return bad("an empty subject needs a critical subjectAltName (RFC 5280 4.2.1.6)");
+    }
+    if leaf
+        && !c.is_ca()
+        && c.key_usage
+            .as_ref()
+            .is_some_and(|k| k.0.contains(KeyUsages::KeyCertSign))
+    {
+        return bad("keyUsage keyCertSign in a certificate that is not a CA (RFC 5280 4.2.1.3)");
+    }
+    if let Some(cp) = c.extension(oid::CERTIFICATE_POLICIES)
+        && cp.critical
+        && c.certificate_policies.iter().flatten().any(|p| {
+            p.policy_qualifiers.iter().flatten().any(|q| {
+                !["1.3.6.1.5.5.7.2.1", "1.3.6.1.5.5.7.2.2"]
+                    .contains(&q.policy_qualifier_id.to_string().as_str())
+            })
+        })
+    {
+        return Err((
+            Reason::UnhandledCriticalExtension,
+            "critical certificatePolicies with a qualifier pki does not know".into(),
+        ));
+    }
+    if !o.strict {
+        return Ok(());
+    }
+    if c.version != Version::V3 {
+        return bad("not a version 3 certificate");
+    }
+    if crit(oid::AUTHORITY_KEY_ID) == Some(true) || crit(oid::SUBJECT_KEY_ID) == Some(true) {
+        return bad("a key identifier extension is critical (RFC 5280 4.2.1.1, 4.2.1.2)");
+    }
+    let self_signed = c.self_issued() && c.authority_key_id.is_none();
+    if !self_signed
+        && !c.self_issued()
+        && c.authority_key_id
+            .as_ref()
+            .is_none_or(|a| a.key_identifier.is_none())
+    {
+        return bad("no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)");
+    }
+    if let Some(a) = &c.authority_key_id
+        && a.key_identifier.is_none()
+    {
+        return bad("authorityKeyIdentifier without keyIdentifier (RFC 5280 4.2.1.1)");
+    }
+    if ca && c.subject_key_id.is_none() {
+        return bad("a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)");
+    }
+    if ca && crit(oid::BASIC_CONSTRAINTS) != Some(true) {
+        return bad("a CA whose basicConstraints is not critical (RFC 5280 4.2.1.9)");
+    }
+    if leaf && c.is_ca() {
+        return bad("a CA certificate as the leaf");
+    }
+    if c.self_issued()
+        && c.authority_key_id.as_ref().is_some_and(|a| {
+            a.authority_cert_issuer.is_some() || a.authority_cert_serial_number.is_some()
+        })
+    {
+        return bad(
+            "a self-issued certificate whose authorityKeyIdentifier names an issuer or serial",
+        );
+    }
+    for name in c.subject_alt_name.iter().flatten() {
+        if let x509_cert::ext::pkix::name::GeneralName::DnsName(d) = name
+            && !dns_syntax(d.as_str())
+        {
+            return bad(&format!("subjectAltName DNS:{d} is not a host name"));
+        }
+    }
+    if c.subject.iter_rdn().next().is_some() && crit(oid::SUBJECT_ALT_NAME) == Some(true) {
+        return bad("a critical subjectAltName under a non-empty subject (RFC 5280 4.2.1.6)");
+    }
+    Ok(())
+}
+
+/// A dNSName as RFC 5280 4.2.1.6 wants it: labels of letters, digits and hyphens (and `_`,
+/// seen in the wild), 1 to 63 octets, an optional `*` as the whole left label.
+fn dns_syntax(d: &str) -> bool {
+    let d = d.strip_suffix('.').unwrap_or(d);
+    let d = d.strip_prefix("*.").unwrap_or(d);
+    !d.is_empty()
+        && d.len() <= 253
+        && d.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// No extension problem, and extensions only in version 3.
@@ -241,7 +378,47 @@ fn purpose(certs: &[&CertView], o: &Options) -> Result<(), Fail> {
     let first = if o.anchor_constraints || n == 0 { 0 } else { 1 };
     for (i, c) in certs.iter().enumerate().skip(first) {
         let d = n - i;
+        let strict = if i == n {
+            o.require_leaf_eku
+        } else {
+            o.require_ca_eku
+        };
+        if strict && i == n && c.is_ca() {
+            return Err((
+                Reason::EkuMissing,
+                d,
+                "a CA certificate as the leaf of a strict purpose".into(),
+            ));
+        }
         match &c.ext_key_usage {
+            Some(list) if strict && !list.contains(&wanted) => {
+                return Err((
+                    Reason::EkuMissing,
+                    d,
+                    format!("extendedKeyUsage does not name {name} itself"),
+                ));
+            }
+            Some(list)
+                if strict
+                    && i == n
+                    && list.iter().any(|e| {
+                        *e == oid::ANY_EKU
+                            || [
+                                "1.3.6.1.5.5.7.3.3",
+                                "1.3.6.1.5.5.7.3.8",
+                                "1.3.6.1.5.5.7.3.9",
+                            ]
+                            .contains(&e.to_string().as_str())
+                    }) =>
+            {
+                return Err((
+                    Reason::EkuMissing,
+                    d,
+                    "extendedKeyUsage also allows anything, code signing, time stamping or \
+                     OCSP signing, which a strict TLS purpose refuses"
+                        .into(),
+                ));
+            }
             Some(list) if !list.contains(&wanted) && !list.contains(&oid::ANY_EKU) => {
                 return Err((
                     Reason::EkuMissing,
@@ -249,7 +426,7 @@ fn purpose(certs: &[&CertView], o: &Options) -> Result<(), Fail> {
                     format!("extendedKeyUsage lacks {name}"),
                 ));
             }
-            None if i == n && o.require_leaf_eku => {
+            None if strict => {
                 return Err((
                     Reason::EkuMissing,
                     d,
@@ -290,7 +467,7 @@ fn purpose(certs: &[&CertView], o: &Options) -> Result<(), Fail> {
 
 fn identity(leaf: &CertView, o: &Options) -> Result<(), (Reason, String)> {
     if let Some(h) = &o.host
-        && !ident::matches_host(leaf, h)
+        && !ident::matches_host_with(leaf, h, o.cn_fallback)
     {
         return Err((Reason::HostnameMismatch, format!("it does not name {h}")));
     }
@@ -300,7 +477,7 @@ fn identity(leaf: &CertView, o: &Options) -> Result<(), (Reason, String)> {
         return Err((Reason::IpMismatch, format!("it does not name {ip}")));
     }
     if let Some(e) = &o.email
-        && !ident::matches_email(leaf, e)
+        && !ident::matches_email_with(leaf, e, o.cn_fallback)
     {
         return Err((Reason::EmailMismatch, format!("it does not name {e}")));
     }

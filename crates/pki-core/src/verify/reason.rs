@@ -145,6 +145,9 @@ reasons! {
     /// The certificate is revoked.
     Revoked = "revoked", 23, "certificate revoked",
         "its issuer has revoked it";
+    /// A CRL or CRL entry with a critical extension pki does not know.
+    UnhandledCriticalCrlExtension = "crl-unhandled-critical-extension", 36, "unhandled critical CRL extension",
+        "the CRL of its issuer has a critical extension pki does not know, so it cannot be relied on";
     /// The CRL issuer's keyUsage lacks cRLSign.
     KeyUsageNoCrlSign = "crl-key-usage", 35, "key usage does not include CRL signing",
         "its issuer's keyUsage lacks cRLSign, so its CRLs cannot be trusted";

@@ -105,8 +105,17 @@ pub fn rsa_bits(spki: &SubjectPublicKeyInfoOwned) -> Option<usize> {
     if spki.algorithm.oid != RSA && spki.algorithm.oid != RSA_PSS {
         return None;
     }
-    let key = RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes()).ok()?;
-    Some(key.size() * 8)
+    // From the modulus itself: the rsa crate refuses to load small keys, which must still be
+    // measured (and refused).
+    let key = rsa::pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(
+        spki.subject_public_key.raw_bytes(),
+    )
+    .ok()?;
+    let n = key.modulus.as_bytes();
+    let lead = n.iter().position(|b| *b != 0).unwrap_or(n.len());
+    let n = &n[lead..];
+    let top = n.first().map_or(0, |b| 8 - b.leading_zeros() as usize);
+    Some(n.len().saturating_sub(1) * 8 + top)
 }
 
 /// Checks that `key` signed `msg` with `sig` under `alg`.
