@@ -3,7 +3,8 @@
 //! - `e2e`: the certificates of `pki init` secure a real etcd (one member, then three), checked
 //!   with etcdctl; see [`e2e`].
 //! - `bench [--runs N]`: `pki init` against the seed's `bash pki.sh` with the real openssl, in
-//!   the same run, reported as ratios (docs/benchmarks.md).
+//!   the same run, and chain verification against `openssl speed rsa2048`, reported as ratios
+//!   (docs/benchmarks.md).
 //! - `fuzz [--seconds N] [--asan] [TARGET]`: seeds and runs the cargo-fuzz targets; see
 //!   [`fuzz`].
 //! - `conformance [--vs-openssl] [--check]`: PKITS, Chromium and x509-limbo through the
@@ -72,6 +73,41 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// In-process chain verifications per second (over about a second), and `openssl speed`'s
+/// RSA-2048 verifications per second, measured in the same run.
+fn verify_rates() -> Result<(f64, f64), String> {
+    use pki_core::{verify, view::CertView};
+    let dir = root().join("tests/data/pkits/PKITS_data/certs");
+    let load = |n: &str| -> Result<CertView, String> {
+        let p = dir.join(format!("{n}.crt"));
+        let der = std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        CertView::from_der(&der).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let root_ca = load("TrustAnchorRootCertificate")?;
+    let ca = load("GoodCACert")?;
+    let leaf = load("ValidCertificatePathTest1EE")?;
+    let opts = verify::Options::new(1_302_825_600);
+    let (trusted, untrusted) = (std::slice::from_ref(&root_ca), std::slice::from_ref(&ca));
+    verify::verify(&leaf, trusted, untrusted, &opts).map_err(|e| format!("bench chain: {e}"))?;
+    let (mut n, t) = (0u32, Instant::now());
+    while t.elapsed() < Duration::from_secs(1) {
+        verify::verify(&leaf, trusted, untrusted, &opts).map_err(|e| e.to_string())?;
+        n += 1;
+    }
+    let chains = f64::from(n) / t.elapsed().as_secs_f64();
+    let out = Command::new("openssl")
+        .args(["speed", "-seconds", "1", "rsa2048"])
+        .output()
+        .map_err(|e| format!("cannot run openssl speed: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let verifies = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("rsa 2048 bits"))
+        .and_then(|l| l.split_whitespace().last()?.parse::<f64>().ok())
+        .ok_or("openssl speed rsa2048 printed no rate")?;
+    Ok((chains, verifies))
+}
+
 fn bench(args: &[String]) -> Result<(), String> {
     let runs = match args {
         [] => 5,
@@ -131,6 +167,8 @@ fn bench(args: &[String]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&base);
     cases.push(("sign 2 certificates (keys and CSRs exist)", ours, theirs));
 
+    let (chains, verifies) = verify_rates()?;
+
     println!(
         "openssl: {}",
         String::from_utf8_lossy(&openssl_version.stdout).trim()
@@ -149,6 +187,14 @@ fn bench(args: &[String]) -> Result<(), String> {
             a.as_secs_f64() / b.as_secs_f64()
         );
     }
+    // 3. Verification: a 3-certificate RSA-2048 chain (PKITS 4.1.1) in process, 3 signatures
+    //    each (the anchor's self-signature too), against openssl speed's RSA-2048 verify rate.
+    println!(
+        "verify a 3-certificate RSA-2048 chain in process: {chains:.0}/s; openssl speed rsa2048: \
+         {verifies:.0} verifies/s, {:.0} chains/s at 3 signatures each; ratio (time) {:.2}",
+        verifies / 3.0,
+        (verifies / 3.0) / chains
+    );
     println!(
         "note: RSA key generation time varies widely run to run (prime search); use --runs 20 for steadier medians"
     );
