@@ -7,8 +7,9 @@
 //!   (docs/benchmarks.md).
 //! - `fuzz [--seconds N] [--asan] [TARGET]`: seeds and runs the cargo-fuzz targets; see
 //!   [`fuzz`].
-//! - `conformance [--vs-openssl] [--check]`: PKITS, Chromium and x509-limbo through the
-//!   verifier (docs/conformance.md); see [`conformance`].
+//! - `conformance [--suite S] [--vs-openssl] [--check] [--verbose]`: PKITS, Chromium and
+//!   x509-limbo through the verifier, and through the real openssl (docs/conformance.md);
+//!   exit status 1 on a wrong-accept or an out-of-date file; see [`conformance`].
 
 mod conformance;
 mod e2e;
@@ -27,10 +28,13 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("e2e") => e2e::e2e(&args[1..]),
-        Some("conformance") => conformance::conformance(&args[1..]),
+        Some("conformance") => match conformance::conformance(&args[1..]) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
         _ => Err(
             "usage: cargo xtask bench [--runs N] | e2e | fuzz [--seconds N] [--asan] [TARGET] \
-             | conformance [--vs-openssl] [--check] [--verbose]"
+             | conformance [--suite pkits|chromium|limbo] [--vs-openssl] [--check] [--verbose]"
                 .to_owned(),
         ),
     };

@@ -430,6 +430,15 @@ impl Builder<'_> {
                 reason: Reason::BadSignature,
                 detail: "the signature BIT STRING has unused bits".into(),
             }),
+            // An anchor's self-signature says only that it is self-signed, not what to trust:
+            // SHA-1 there is taken (Go and Chromium do not check it at all).
+            Some(s) if child == issuer => {
+                let relaxed = Options {
+                    allow_sha1: true,
+                    ..self.opts.clone()
+                };
+                sig::check(&c.signature_algorithm, &i.spki, c.tbs_der(), s, &relaxed)
+            }
             Some(s) => sig::check(&c.signature_algorithm, &i.spki, c.tbs_der(), s, self.opts),
         };
         self.sigs.insert((child, issuer), r.clone());
