@@ -46,6 +46,7 @@ pub use extension::{ExtValue, ExtensionInfo, GeneralNameInfo, describe_extension
 pub use format::{format_unix, hex, parse_time, rfc3339, to_decimal};
 use format::{negate, strip_zeros, unix_secs};
 pub use key::{KeyDetails, PrivateKeyInfo, PublicKeyInfo, describe_spki};
+pub use lenient::days_from_civil;
 
 /// One object found in the input.
 #[derive(Debug, Clone, Serialize)]

@@ -160,13 +160,7 @@ pub fn rfc3339(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    // Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = pki_core::inspect::days_from_civil(y, mo, d);
     Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
 }
 
