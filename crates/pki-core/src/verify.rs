@@ -221,6 +221,10 @@ pub fn verify(
         subject_keys,
         opts,
         sigs: HashMap::new(),
+        crls: match opts.crl_check {
+            CrlCheck::None => Some(Vec::new()),
+            _ => crl::parse_all(&opts.crls),
+        },
         sig_checks: 0,
         paths: 0,
         best: None,
@@ -244,6 +248,8 @@ struct Builder<'a> {
     subject_keys: Vec<String>,
     opts: &'a Options,
     sigs: HashMap<(usize, usize), Result<(), sig::SigError>>,
+    /// `opts.crls` parsed once, when revocation is checked; `None` when one does not decode.
+    crls: Option<Vec<crl::Crl>>,
     sig_checks: usize,
     paths: usize,
     /// The best failure so far, ranked.
@@ -374,7 +380,7 @@ impl Builder<'_> {
             return None;
         }
         let certs: Vec<&CertView> = chain.iter().map(|&i| self.pool[i].0).collect();
-        match path::validate(&certs, self.opts) {
+        match path::validate(&certs, self.opts, self.crls.as_deref()) {
             Ok(()) => Some(chain.to_vec()),
             Err((reason, depth, detail)) => {
                 self.record(RANK_COMPLETE, reason, depth, detail, chain);

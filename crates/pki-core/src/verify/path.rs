@@ -31,8 +31,13 @@ const HANDLED: &[der::asn1::ObjectIdentifier] = &[
     oid::FRESHEST_CRL,
 ];
 
-/// Validates `chain` (leaf first, anchor last).
-pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
+/// Validates `chain` (leaf first, anchor last); `crls`: `o.crls` parsed once per
+/// verification, `None` when one does not decode.
+pub(super) fn validate(
+    chain: &[&CertView],
+    o: &Options,
+    crls: Option<&[crl::Crl]>,
+) -> Result<(), Fail> {
     let top = chain.len() - 1;
     // Depth of the certificate at RFC position i (0 = the anchor).
     let depth = |i: usize| top - i;
@@ -165,14 +170,14 @@ pub(super) fn validate(chain: &[&CertView], o: &Options) -> Result<(), Fail> {
     purpose(&certs, o)?;
     identity(leaf, o).map_err(|(r, s)| (r, 0, s))?;
     if o.crl_check != CrlCheck::None {
-        let crls = crl::parse_all(&o.crls).ok_or((
+        let crls = crls.ok_or((
             Reason::CrlUnsupported,
             0,
             "a CRL does not decode, so revocation cannot be told".to_owned(),
         ))?;
         for i in 1..=n {
             if o.crl_check == CrlCheck::All || i == n {
-                crl::check(certs[i], certs[i - 1], &crls, o).map_err(|(r, s)| (r, depth(i), s))?;
+                crl::check(certs[i], certs[i - 1], crls, o).map_err(|(r, s)| (r, depth(i), s))?;
             }
         }
     }
@@ -230,9 +235,7 @@ fn rules(c: &CertView, ca: bool, leaf: bool, o: &Options) -> Result<(), (Reason,
     if crit(oid::AUTHORITY_KEY_ID) == Some(true) || crit(oid::SUBJECT_KEY_ID) == Some(true) {
         return bad("a key identifier extension is critical (RFC 5280 4.2.1.1, 4.2.1.2)");
     }
-    let self_signed = c.self_issued() && c.authority_key_id.is_none();
-    if !self_signed
-        && !c.self_issued()
+    if !c.self_issued()
         && c.authority_key_id
             .as_ref()
             .is_none_or(|a| a.key_identifier.is_none())
