@@ -11,9 +11,15 @@ use pki_core::{
 };
 use pki_tests::data_path;
 
-/// PKITS case `number` (4.x.y, the first of that number, or its title): trust anchor, intermediates, target, validated at 2011-04-15
-/// with the case's policy inputs.
+/// PKITS case `number` (4.x.y, the first of that number, or its title): trust anchor,
+/// intermediates, target, validated at 2011-04-15 with the case's policy inputs, and its CRLs
+/// for every certificate when the case requires CRL processing.
 fn pkits(number: &str) -> Result<usize, (Reason, usize)> {
+    pkits_with(number, |_| {})
+}
+
+/// [`pkits`] with the options changed by `change`.
+fn pkits_with(number: &str, change: impl Fn(&mut Options)) -> Result<usize, (Reason, usize)> {
     let suite: serde_json::Value = serde_json::from_slice(
         &fs::read(data_path("pkits/pkits_tests.json")).expect("pkits_tests.json"),
     )
@@ -45,6 +51,23 @@ fn pkits(number: &str) -> Result<usize, (Reason, usize)> {
     o.policy.explicit = case["initial_explicit_policy"] == true;
     o.policy.inhibit_mapping = case["initial_policy_mapping_inhibit"] == true;
     o.policy.inhibit_any = case["initial_inhibit_any_policy"] == true;
+    // As docs/conformance.md maps PKITS: its DSA cases are DSA-1024 with SHA-1.
+    o.allow_sha1 = true;
+    o.allow_dsa = true;
+    o.min_rsa_bits = 1024;
+    if case["requires"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|v| v == "crl"))
+    {
+        o.crl_check = verify::CrlCheck::All;
+        for name in case["crls"].as_array().expect("crls") {
+            let name = name.as_str().expect("CRL name");
+            o.crls.push(
+                fs::read(data_path(&format!("pkits/PKITS_data/crls/{name}.crl"))).expect("CRL"),
+            );
+        }
+    }
+    change(&mut o);
     let (anchor, rest) = certs.split_first().expect("anchor");
     let (leaf, middle) = rest.split_last().expect("leaf");
     verify::verify(leaf, std::slice::from_ref(anchor), middle, &o)
@@ -179,6 +202,96 @@ fn policies_are_processed() {
 }
 
 #[test]
+fn crls_in_scope_decide_revocation() {
+    // issuingDistributionPoint names, and the kinds of certificate a CRL covers.
+    assert_eq!(pkits("4.14.1"), Ok(3));
+    assert_eq!(pkits("4.14.2"), Err((Reason::Revoked, 0)));
+    assert_eq!(pkits("4.14.3"), Err((Reason::CrlOutOfScope, 0)));
+    assert_eq!(pkits("4.14.7"), Ok(3));
+    assert_eq!(pkits("4.14.8"), Err((Reason::CrlOutOfScope, 0)));
+    assert_eq!(pkits("4.14.11"), Err((Reason::CrlOutOfScope, 0)));
+    assert_eq!(pkits("4.14.12"), Err((Reason::CrlOutOfScope, 0)));
+    assert_eq!(pkits("4.14.13"), Ok(3));
+    assert_eq!(pkits("4.14.14"), Err((Reason::CrlOutOfScope, 0)));
+    // CRLs partitioned by reason: all reasons must be covered.
+    assert_eq!(pkits("4.14.16"), Err((Reason::Revoked, 0)));
+    assert_eq!(pkits("4.14.17"), Err((Reason::CrlMissing, 0)));
+    assert_eq!(pkits("4.14.18"), Ok(3));
+    assert_eq!(pkits("4.14.19"), Ok(3));
+    assert_eq!(pkits("4.14.21"), Err((Reason::Revoked, 0)));
+}
+
+#[test]
+fn indirect_crls_and_crl_issuers() {
+    assert_eq!(pkits("4.14.22"), Ok(3));
+    assert_eq!(pkits("4.14.23"), Err((Reason::Revoked, 0)));
+    assert_eq!(pkits("4.14.24"), Ok(3));
+    assert_eq!(pkits("4.14.27"), Err((Reason::CrlOutOfScope, 0)));
+    assert_eq!(pkits("4.14.28"), Ok(3));
+    // The cRLIssuer's own certificate is covered by the indirect CRL it signs.
+    assert_eq!(pkits("4.14.30"), Ok(3));
+    assert_eq!(pkits("4.14.31"), Err((Reason::Revoked, 0)));
+    assert_eq!(pkits("4.14.35"), Err((Reason::CrlMissing, 0)));
+}
+
+#[test]
+fn separate_crl_signing_keys_are_validated() {
+    assert_eq!(pkits("4.4.19"), Ok(3));
+    assert_eq!(pkits("4.4.20"), Err((Reason::Revoked, 0)));
+    // The CRL-signing certificate is itself revoked by the anchor's CRL.
+    assert_eq!(pkits("4.4.21"), Err((Reason::CrlPathInvalid, 0)));
+    assert_eq!(pkits("4.5.5"), Err((Reason::Revoked, 0)));
+}
+
+#[test]
+fn delta_crls_apply_to_their_complete_crls() {
+    assert_eq!(pkits("4.15.1"), Err((Reason::CrlMissing, 0)));
+    // removeFromCRL in the delta undoes the complete CRL's hold.
+    assert_eq!(pkits("4.15.2"), Ok(3));
+    assert_eq!(pkits("4.15.3"), Err((Reason::Revoked, 0)));
+    assert_eq!(pkits("4.15.4"), Err((Reason::Revoked, 0)));
+    assert_eq!(pkits("4.15.8"), Ok(3));
+    assert_eq!(pkits("4.15.10"), Err((Reason::CrlExpired, 0)));
+}
+
+#[test]
+fn dsa_signatures_and_inherited_parameters() {
+    assert_eq!(pkits("4.1.4"), Ok(3));
+    assert_eq!(pkits("4.1.5"), Ok(4));
+    // Refused unless allowed, as Go refuses DSA; and DSA-1024 is under the default key size.
+    let no_dsa = |o: &mut Options| o.allow_dsa = false;
+    assert_eq!(
+        pkits_with("4.1.4", no_dsa),
+        Err((Reason::WeakSignatureAlgorithm, 0))
+    );
+    let small = |o: &mut Options| o.min_rsa_bits = 2048;
+    assert_eq!(pkits_with("4.1.5", small), Err((Reason::WeakKey, 1)));
+}
+
+#[test]
+fn without_extended_crl_support_only_the_issuers_own_crls_count() {
+    let plain = |o: &mut Options| {
+        o.extended_crl = false;
+        o.use_deltas = false;
+    };
+    assert_eq!(pkits_with("4.14.1", plain), Ok(3));
+    assert_eq!(
+        pkits_with("4.4.19", plain),
+        Err((Reason::CrlIssuerNotFound, 0))
+    );
+    assert_eq!(
+        pkits_with("4.14.22", plain),
+        Err((Reason::CrlOutOfScope, 0))
+    );
+    // Without deltas (OpenSSL without -use_deltas), a revocation only in the delta CRL is not
+    // seen: the complete CRL alone is current (4.15.4).
+    assert_eq!(pkits_with("4.15.4", plain), Ok(3));
+    // And the complete CRL's hold stands, which the delta's removeFromCRL lifts.
+    assert_eq!(pkits("4.15.5"), Ok(3));
+    assert_eq!(pkits_with("4.15.5", plain), Err((Reason::Revoked, 0)));
+}
+
+#[test]
 fn utc_times_before_1970_are_read() {
     assert_eq!(pkits("4.2.3"), Ok(3));
     assert_eq!(pkits("4.2.4"), Ok(3));
@@ -252,4 +365,17 @@ fn hostile_bundles_end_within_the_budget() {
     let _ = r.map(|p| p.len()).map_err(|f| f.reason);
     // No timing assertion (the budget bounds work, not time); the test finishing is the check.
     let _ = started.elapsed();
+}
+
+/// Every reason id is documented: in the JSON schema's list and with its rule in verify.md.
+#[test]
+fn every_reason_id_is_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema = fs::read_to_string(root.join("docs/json-schema.md")).expect("json-schema.md");
+    let rules = fs::read_to_string(root.join("docs/verify.md")).expect("verify.md");
+    for r in Reason::ALL {
+        let id = format!("`{}`", r.id());
+        assert!(schema.contains(&id), "{id} is not in docs/json-schema.md");
+        assert!(rules.contains(&id), "{id} is not in docs/verify.md");
+    }
 }

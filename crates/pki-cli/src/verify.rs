@@ -64,6 +64,9 @@ pub struct Args {
     /// Accept SHA-1 signatures (refused by default: SHA-1 is broken).
     #[arg(long)]
     allow_sha1: bool,
+    /// Accept DSA signatures (refused by default, as Go and browsers refuse them).
+    #[arg(long)]
+    allow_dsa: bool,
     /// The smallest RSA key accepted, in bits.
     #[arg(long, default_value_t = 2048, value_name = "BITS")]
     min_rsa_bits: usize,
@@ -108,6 +111,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     opts.strict = args.strict;
     opts.cn_fallback = args.cn_fallback;
     opts.allow_sha1 = args.allow_sha1;
+    opts.allow_dsa = args.allow_dsa;
     opts.min_rsa_bits = args.min_rsa_bits;
     for f in &args.crl {
         let input = crate::show::read_input(f)?;
@@ -304,7 +308,7 @@ fn advice(f: &Failure) -> Option<String> {
         Reason::HostnameMismatch | Reason::IpMismatch => format!(
             "reissue {who} with the name in subjectAltName (pki init --node NAME=ADDRESS); clients check the SAN, not the CN"
         ),
-        Reason::WeakSignatureAlgorithm => "reissue it with SHA-256 (or pass --allow-sha1 to accept it knowingly)".into(),
+        Reason::WeakSignatureAlgorithm => "reissue it with SHA-256 and an RSA or ECDSA key (or pass --allow-sha1 or --allow-dsa to accept it knowingly)".into(),
         Reason::WeakKey => "reissue it with an RSA key of 2048 bits or more (or lower --min-rsa-bits knowingly)".into(),
         Reason::CrlMissing | Reason::CrlExpired | Reason::CrlNotYetValid => {
             "give a current CRL of each CA of the path with --crl".into()

@@ -476,17 +476,9 @@ fn each_refusal_names_its_reason() {
         ),
         (
             vec![
-                "verify",
-                "-CAfile",
-                "ca.crt",
-                "-purpose",
-                "smimesign",
-                "ca.crt",
+                "verify", "-CAfile", "ca.crt", "-purpose", "codesign", "ca.crt",
             ],
-            usage(
-                "verify",
-                "-purpose smimesign is not supported by pki: use sslclient, sslserver or any",
-            ),
+            "verify: Invalid purpose codesign\n".into(),
         ),
         (
             vec!["rsa", "-in", "ca.key", "-out", "ca.key"],

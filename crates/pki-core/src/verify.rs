@@ -23,7 +23,7 @@ pub mod policy;
 mod reason;
 pub mod sig;
 
-use std::{collections::HashMap, net::IpAddr};
+use std::{cell::Cell, collections::HashMap, net::IpAddr};
 
 use der::asn1::ObjectIdentifier as Oid;
 
@@ -117,14 +117,22 @@ pub struct Options {
     pub anchor_validity: bool,
     /// SHA-1 signatures are accepted.
     pub allow_sha1: bool,
+    /// DSA signatures are accepted (Go, Chromium and webpki refuse DSA; FIPS 186-5 withdrew
+    /// it for signing; OpenSSL accepts it).
+    pub allow_dsa: bool,
     /// The smallest RSA key accepted, in bits.
     pub min_rsa_bits: usize,
     /// The most intermediates a path may hold.
     pub max_depth: usize,
     pub policy: PolicyOptions,
     pub crl_check: CrlCheck,
-    /// CRLs, DER.
+    /// CRLs, DER or PEM.
     pub crls: Vec<Vec<u8>>,
+    /// Indirect CRLs, CRLs partitioned by reason and CRLs signed by a separate CRL-signing
+    /// certificate are processed (OpenSSL only with `-extended_crl`).
+    pub extended_crl: bool,
+    /// Delta CRLs are applied to their complete CRLs (OpenSSL only with `-use_deltas`).
+    pub use_deltas: bool,
 }
 
 /// Seconds since 1970 of a time (negative before).
@@ -134,7 +142,8 @@ pub fn unix_time(t: std::time::SystemTime) -> i64 {
 
 impl Options {
     /// Defaults: any purpose, anchors checked like any CA, SHA-1 and RSA under 2048 bits
-    /// refused, at most 32 intermediates, any policy, no revocation checking.
+    /// refused, at most 32 intermediates, any policy, no revocation checking (and when it is
+    /// asked for, all of RFC 5280 6.3: indirect, partitioned and delta CRLs).
     pub fn new(time: i64) -> Options {
         Options {
             time,
@@ -150,11 +159,14 @@ impl Options {
             anchor_constraints: true,
             anchor_validity: true,
             allow_sha1: false,
+            allow_dsa: false,
             min_rsa_bits: 2048,
             max_depth: 32,
             policy: PolicyOptions::default(),
             crl_check: CrlCheck::None,
             crls: Vec::new(),
+            extended_crl: true,
+            use_deltas: true,
         }
     }
 }
@@ -191,13 +203,78 @@ pub fn verify(
     untrusted: &[CertView],
     opts: &Options,
 ) -> Result<Vec<CertView>, Failure> {
+    let crls = match opts.crl_check {
+        CrlCheck::None => Some(Vec::new()),
+        _ => crl::parse_all(&opts.crls),
+    };
+    let trusted: Vec<&CertView> = trusted.iter().collect();
+    let untrusted: Vec<&CertView> = untrusted.iter().collect();
+    let mut all: Vec<&CertView> = vec![leaf];
+    for c in trusted.iter().chain(&untrusted) {
+        if !all.iter().any(|a| a.der == c.der) {
+            all.push(c);
+        }
+    }
+    let budget = Budget::default();
+    let ctx = crl::Ctx {
+        crls: crls.as_deref(),
+        certs: &all,
+        budget: &budget,
+        level: 0,
+    };
+    build(leaf, &trusted, &untrusted, opts, &ctx).map(|path| path.into_iter().cloned().collect())
+}
+
+/// The work one verification may do, shared by the validation of CRL signers' paths.
+#[derive(Debug, Default)]
+pub(crate) struct Budget {
+    signatures: Cell<usize>,
+    paths: Cell<usize>,
+}
+
+impl Budget {
+    /// Counts one signature check; fails when there were [`MAX_SIGNATURE_CHECKS`].
+    fn signature(&self) -> Result<(), (Reason, String)> {
+        let n = self.signatures.get() + 1;
+        self.signatures.set(n);
+        if n > MAX_SIGNATURE_CHECKS {
+            return Err((
+                Reason::BudgetExceeded,
+                format!("more than {MAX_SIGNATURE_CHECKS} signature checks"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts one complete candidate path; fails when there were [`MAX_PATHS`].
+    fn path(&self) -> Result<(), (Reason, String)> {
+        let n = self.paths.get() + 1;
+        self.paths.set(n);
+        if n > MAX_PATHS {
+            return Err((
+                Reason::BudgetExceeded,
+                format!("more than {MAX_PATHS} candidate paths"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// [`verify`] on references, within `ctx`'s budget (also for CRL signers' certificates).
+fn build<'a>(
+    leaf: &'a CertView,
+    trusted: &[&'a CertView],
+    untrusted: &[&'a CertView],
+    opts: &Options,
+    ctx: &crl::Ctx<'a>,
+) -> Result<Vec<&'a CertView>, Failure> {
     let mut pool: Vec<(&CertView, bool)> = vec![(leaf, trusted.iter().any(|t| t.der == leaf.der))];
-    pool.extend(trusted.iter().map(|t| (t, true)));
+    pool.extend(trusted.iter().map(|t| (*t, true)));
     pool.extend(
         untrusted
             .iter()
             .filter(|u| !trusted.iter().any(|t| t.der == u.der))
-            .map(|u| (u, false)),
+            .map(|u| (*u, false)),
     );
     let mut by_subject: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, (c, _)) in pool.iter().enumerate().skip(1) {
@@ -221,17 +298,12 @@ pub fn verify(
         subject_keys,
         opts,
         sigs: HashMap::new(),
-        crls: match opts.crl_check {
-            CrlCheck::None => Some(Vec::new()),
-            _ => crl::parse_all(&opts.crls),
-        },
-        sig_checks: 0,
-        paths: 0,
+        ctx,
         best: None,
     };
     let mut chain = vec![0];
     match b.extend(&mut chain) {
-        Some(found) => Ok(found.iter().map(|&i| b.pool[i].0.clone()).collect()),
+        Some(found) => Ok(found.iter().map(|&i| b.pool[i].0).collect()),
         None => Err(b.best.map(|(_, f)| f).unwrap_or_else(|| Failure {
             reason: Reason::NoIssuer,
             depth: 0,
@@ -241,17 +313,15 @@ pub fn verify(
     }
 }
 
-struct Builder<'a> {
+struct Builder<'a, 'b> {
     pool: Vec<(&'a CertView, bool)>,
     by_subject: HashMap<String, Vec<usize>>,
     issuer_keys: Vec<String>,
     subject_keys: Vec<String>,
-    opts: &'a Options,
+    opts: &'b Options,
     sigs: HashMap<(usize, usize), Result<(), sig::SigError>>,
-    /// `opts.crls` parsed once, when revocation is checked; `None` when one does not decode.
-    crls: Option<Vec<crl::Crl>>,
-    sig_checks: usize,
-    paths: usize,
+    /// The CRLs and the budget, shared with the validation of CRL signers.
+    ctx: &'b crl::Ctx<'a>,
     /// The best failure so far, ranked.
     best: Option<(u8, Failure)>,
 }
@@ -262,7 +332,7 @@ const RANK_SIGNATURE: u8 = 2;
 const RANK_COMPLETE: u8 = 3;
 const RANK_BUDGET: u8 = 4;
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     /// Extends `chain` (pool indices, leaf first) to a valid path, depth first.
     fn extend(&mut self, chain: &mut Vec<usize>) -> Option<Vec<usize>> {
         let cur = *chain.last()?;
@@ -368,22 +438,20 @@ impl Builder<'_> {
 
     /// Validates a complete candidate path.
     fn complete(&mut self, chain: &mut [usize]) -> Option<Vec<usize>> {
-        self.paths += 1;
-        if self.paths > MAX_PATHS {
-            self.record(
-                RANK_BUDGET,
-                Reason::BudgetExceeded,
-                0,
-                format!("more than {MAX_PATHS} candidate paths"),
-                chain,
-            );
+        if let Err((reason, detail)) = self.ctx.budget.path() {
+            self.record(RANK_BUDGET, reason, 0, detail, chain);
             return None;
         }
         let certs: Vec<&CertView> = chain.iter().map(|&i| self.pool[i].0).collect();
-        match path::validate(&certs, self.opts, self.crls.as_deref()) {
+        match path::validate(&certs, self.opts, self.ctx) {
             Ok(()) => Some(chain.to_vec()),
             Err((reason, depth, detail)) => {
-                self.record(RANK_COMPLETE, reason, depth, detail, chain);
+                let rank = if reason == Reason::BudgetExceeded {
+                    RANK_BUDGET
+                } else {
+                    RANK_COMPLETE
+                };
+                self.record(rank, reason, depth, detail, chain);
                 None
             }
         }
@@ -423,14 +491,14 @@ impl Builder<'_> {
         if let Some(r) = self.sigs.get(&(child, issuer)) {
             return r.clone();
         }
-        self.sig_checks += 1;
-        if self.sig_checks > MAX_SIGNATURE_CHECKS {
-            return Err(sig::SigError {
-                reason: Reason::BudgetExceeded,
-                detail: format!("more than {MAX_SIGNATURE_CHECKS} signature checks"),
-            });
+        if let Err((reason, detail)) = self.ctx.budget.signature() {
+            return Err(sig::SigError { reason, detail });
         }
         let (c, i) = (self.pool[child].0, self.pool[issuer].0);
+        // A DSA key that inherits its parameters is checked with the whole path (path.rs).
+        if child != issuer && sig::dsa_inherits(&i.spki) {
+            return Ok(());
+        }
         let r = match &c.signature {
             None => Err(sig::SigError {
                 reason: Reason::BadSignature,

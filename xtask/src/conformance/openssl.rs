@@ -120,8 +120,8 @@ fn flags(opts: &Options) -> Vec<String> {
             a.push(flag.into());
         }
     }
-    // What pki refuses as crl-unsupported, openssl processes with -extended_crl and
-    // -use_deltas (indirect, partitioned and delta CRLs): asked for, to measure openssl.
+    // Indirect, partitioned and delta CRLs, which pki always processes, openssl processes
+    // only with -extended_crl and -use_deltas: asked for, to measure openssl.
     match opts.crl_check {
         CrlCheck::None => {}
         CrlCheck::Leaf => a.push("-crl_check".into()),

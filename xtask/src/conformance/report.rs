@@ -22,8 +22,8 @@ pub fn openssl_section(suites: &[Suite], version: &str) -> String {
          initial policy set as `-policy OID` (`2.5.29.32.0`, anyPolicy, by default: pki \
          always processes policies, openssl only when asked) and `-explicit_policy \
          -inhibit_map -inhibit_any` as the case says, and where CRLs are checked \
-         `-crl_check_all -extended_crl -use_deltas -CRLfile crls.pem` (openssl processes the \
-         indirect, partitioned and delta CRLs pki refuses as `crl-unsupported`); exit status \
+         `-crl_check_all -extended_crl -use_deltas -CRLfile crls.pem` (openssl processes \
+         indirect, partitioned and delta CRLs only when asked; pki always does); exit status \
          0 counts as valid. The cases pki does not map are still given to openssl when their \
          inputs can be said; *not run*: those whose inputs cannot (a purpose OpenSSL has no \
          word for). The issue that asked for this harness measured OpenSSL 3.0 at PKITS \
@@ -88,8 +88,11 @@ pub fn document(suites: &[Suite], openssl: Option<String>, old: &str) -> String 
          (`not-mapped`).\n\n\
          How the cases are mapped. PKITS: at 2011-04-15T00:00:00Z, the anchor `certs[0]` \
          trusted, the target last, the others untrusted; the case's initial policy set and \
-         flags; CRLs checked for every certificate only in the cases that require CRL \
-         processing. Chromium: the case's time and purpose (`*_STRICT` requiring \
+         flags; CRLs checked for every certificate (all of RFC 5280 6.3: indirect, \
+         partitioned and delta CRLs, separate CRL-signing keys) only in the cases that \
+         require CRL processing; SHA-1 and keys from 1024 bits accepted, as OpenSSL's \
+         default security level does (PKITS tests path validation, and its DSA cases are \
+         DSA-1024 with SHA-1). Chromium: the case's time and purpose (`*_STRICT` requiring \
          extendedKeyUsage on the leaf and the CAs, `*_STRICT_LEAF` on the leaf; the MLS and \
          C2PA purposes not mapped); the last certificate trusted as `last_cert_trust` says, \
          any trusted certificate an anchor (`-partial_chain`; not for \

@@ -111,8 +111,22 @@ impl Facts {
     }
 }
 
-/// The `Certificate purposes:` block of `x509 -purpose`.
-pub(super) fn print(c: &Certificate) -> String {
+/// OpenSSL's purposes: the short name of `-purpose`, the name `x509 -purpose` prints.
+pub(super) const PURPOSES: [(&str, &str); 9] = [
+    ("sslclient", "SSL client"),
+    ("sslserver", "SSL server"),
+    ("nssslserver", "Netscape SSL server"),
+    ("smimesign", "S/MIME signing"),
+    ("smimeencrypt", "S/MIME encryption"),
+    ("crlsign", "CRL signing"),
+    ("any", "Any Purpose"),
+    ("ocsphelper", "OCSP helper"),
+    ("timestampsign", "Time Stamp signing"),
+];
+
+/// `X509_check_purpose(c, purpose, ca)`: 1 yes, 0 no, another code a yes with a warning;
+/// `purpose` is a short name of [`PURPOSES`].
+pub(super) fn check(c: &Certificate, purpose: &str, ca: bool) -> Option<i32> {
     let f = Facts::of(c);
     let client = [Ku::DigitalSignature, Ku::KeyAgreement];
     let server = [Ku::DigitalSignature, Ku::KeyEncipherment, Ku::KeyAgreement];
@@ -122,24 +136,20 @@ pub(super) fn print(c: &Certificate) -> String {
         Eku::Other(ObjectIdentifier::new_unwrap("2.16.840.1.113730.4.1")),
         Eku::Other(ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.10.3.3")),
     ];
-    let checks: [(&str, &dyn Fn(bool) -> i32); 9] = [
-        ("SSL client", &|ca| f.ssl(ca, &[Eku::ClientAuth], &client)),
-        ("SSL server", &|ca| f.ssl(ca, &server_eku, &server)),
-        ("Netscape SSL server", &|ca| {
+    Some(match purpose {
+        "sslclient" => f.ssl(ca, &[Eku::ClientAuth], &client),
+        "sslserver" => f.ssl(ca, &server_eku, &server),
+        "nssslserver" => {
             let r = f.ssl(ca, &server_eku, &server);
             if r == 0 || ca {
                 r
             } else {
                 i32::from(!f.ku_reject(&[Ku::KeyEncipherment]))
             }
-        }),
-        ("S/MIME signing", &|ca| {
-            f.smime(ca, &[Ku::DigitalSignature, Ku::NonRepudiation])
-        }),
-        ("S/MIME encryption", &|ca| {
-            f.smime(ca, &[Ku::KeyEncipherment])
-        }),
-        ("CRL signing", &|ca| {
+        }
+        "smimesign" => f.smime(ca, &[Ku::DigitalSignature, Ku::NonRepudiation]),
+        "smimeencrypt" => f.smime(ca, &[Ku::KeyEncipherment]),
+        "crlsign" => {
             if ca {
                 match f.check_ca() {
                     2 => 0,
@@ -148,18 +158,29 @@ pub(super) fn print(c: &Certificate) -> String {
             } else {
                 i32::from(!f.ku_reject(&[Ku::CrlSign]))
             }
-        }),
-        ("Any Purpose", &|_| 1),
-        ("OCSP helper", &|ca| if ca { f.check_ca() } else { 1 }),
-        ("Time Stamp signing", &|ca| f.timestamp(ca)),
-    ];
+        }
+        "any" => 1,
+        "ocsphelper" => {
+            if ca {
+                f.check_ca()
+            } else {
+                1
+            }
+        }
+        "timestampsign" => f.timestamp(ca),
+        _ => return None,
+    })
+}
+
+/// The `Certificate purposes:` block of `x509 -purpose`.
+pub(super) fn print(c: &Certificate) -> String {
     let mut s = String::from("Certificate purposes:\n");
-    for (name, check) in checks {
+    for (short, name) in PURPOSES {
         for ca in [false, true] {
-            let answer = match check(ca) {
-                1 => "Yes".to_owned(),
-                0 => "No".to_owned(),
-                code => format!("Yes (WARNING code={code})"),
+            let answer = match check(c, short, ca) {
+                Some(1) => "Yes".to_owned(),
+                Some(0) | None => "No".to_owned(),
+                Some(code) => format!("Yes (WARNING code={code})"),
             };
             let _ = writeln!(s, "{name}{} : {answer}", if ca { " CA" } else { "" });
         }

@@ -6,6 +6,8 @@
 
 use std::{net::IpAddr, process::ExitCode, time::SystemTime};
 
+use der::Decode;
+
 use pki_core::{
     name,
     verify::{self, Options, Purpose},
@@ -25,6 +27,15 @@ const OPTS: &[Opt] = &[
         "CRLs to check revocation against (repeatable)",
     ),
     Opt::flag("crl_check", "Check the revocation of the leaf"),
+    Opt::flag(
+        "extended_crl",
+        "Indirect CRLs, CRLs by reason, separate CRL-signing keys",
+    ),
+    Opt::flag("use_deltas", "Apply delta CRLs (pki always does)"),
+    Opt::flag(
+        "verbose",
+        "Keep library errors (pki prints the same as without it)",
+    ),
     Opt::flag(
         "crl_check_all",
         "Check the revocation of every certificate of the chain",
@@ -52,7 +63,12 @@ const OPTS: &[Opt] = &[
         "infile",
         "Intermediate certificates to build the chain with (repeatable)",
     ),
-    Opt::value("purpose", "val", "sslclient, sslserver or any"),
+    Opt::value(
+        "purpose",
+        "val",
+        "sslclient, sslserver, nssslserver, smimesign, smimeencrypt, crlsign, any, \
+         ocsphelper or timestampsign",
+    ),
     Opt::value("verify_hostname", "val", "Expected peer host name"),
     Opt::value("verify_email", "val", "Expected peer e-mail address"),
     Opt::value("verify_ip", "val", "Expected peer IP address"),
@@ -137,7 +153,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
                 continue;
             }
         };
-        match verify::verify(&leaf, &trusted, &untrusted, &opts) {
+        let verdict = verify::verify(&leaf, &trusted, &untrusted, &opts)
+            .and_then(|chain| openssl_purpose(p.value("purpose"), chain, opts.strict));
+        match verdict {
             Ok(chain) => {
                 let mut o = Output::default();
                 o.line(format_args!("{label}: OK"));
@@ -173,6 +191,39 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     Ok(ExitCode::from(if failed { 2 } else { 0 }))
 }
 
+/// OpenSSL's check of a purpose pki's validator has no word for (S/MIME, CRL signing, OCSP,
+/// time stamping, Netscape's server): `X509_check_purpose` on every certificate of the path,
+/// the leaf as an end entity and the others as CAs; a warning code is a refusal only with
+/// `-x509_strict` (crypto/x509/x509_vfy.c, check_purpose).
+fn openssl_purpose(
+    purpose: Option<&str>,
+    chain: Vec<CertView>,
+    strict: bool,
+) -> Result<Vec<CertView>, verify::Failure> {
+    let Some(purpose) = purpose.filter(|p| !matches!(*p, "sslclient" | "sslserver" | "any")) else {
+        return Ok(chain);
+    };
+    for (depth, c) in chain.iter().enumerate() {
+        let answer = x509_cert::Certificate::from_der(&c.der)
+            .ok()
+            .and_then(|cert| super::purpose::check(&cert, purpose, depth > 0));
+        let ok = match answer {
+            Some(1) => true,
+            Some(0) | None => false,
+            Some(_) => !strict,
+        };
+        if !ok {
+            return Err(verify::Failure {
+                reason: verify::Reason::EkuMissing,
+                depth,
+                detail: format!("not suitable for OpenSSL's purpose {purpose}"),
+                chain,
+            });
+        }
+    }
+    Ok(chain)
+}
+
 /// The first certificate of a file, as OpenSSL's verify reads its arguments.
 fn first_certificate(bytes: &[u8]) -> pki_core::Result<CertView> {
     let mut all = view::decode_all(bytes)?;
@@ -185,26 +236,29 @@ fn first_certificate(bytes: &[u8]) -> pki_core::Result<CertView> {
 fn options(p: &super::Parsed) -> Result<Options, Fail> {
     let time = match p.value("attime") {
         None => verify::unix_time(SystemTime::now()),
-        Some(t) => t.parse::<i64>().map_err(|_| {
-            Fail::Usage(format!(
-                "verify: Invalid -attime {t:?}: expected seconds since 1970"
-            ))
-        })?,
+        Some(t) => t
+            .parse::<i64>()
+            .map_err(|_| Fail::Usage(format!("Can't parse {t:?} as a number")))?,
     };
     let mut o = Options::new(time);
     // OpenSSL matches a host name on the CN of a certificate without subjectAltName.
     o.cn_fallback = true;
     o.strict = p.flag("x509_strict");
     o.purpose = match p.value("purpose") {
-        None | Some("any") => Purpose::Any,
         Some("sslclient") => Purpose::ClientAuth,
         Some("sslserver") => Purpose::ServerAuth,
-        Some(other) => {
-            return Err(Fail::Usage(format!(
-                "-purpose {other} is not supported by pki: use sslclient, sslserver or any"
-            )));
-        }
+        None => Purpose::Any,
+        // The others are OpenSSL's X509_check_purpose on each certificate of the path.
+        Some(other) if super::purpose::PURPOSES.iter().any(|(s, _)| *s == other) => Purpose::Any,
+        Some(other) => return Err(Fail::Error(format!("Invalid purpose {other}"))),
     };
+    // OpenSSL verifies DSA signatures (with the key size and digest rules of any other).
+    o.allow_dsa = true;
+    o.extended_crl = p.flag("extended_crl");
+    // Delta CRLs are always applied: OpenSSL without -use_deltas takes a delta CRL for a
+    // complete one, and accepts certificates that are revoked or whose status is unknown
+    // (PKITS 4.15.1, 4.15.3, 4.15.10).
+    o.use_deltas = true;
     o.host = p.value("verify_hostname").map(str::to_owned);
     o.email = p.value("verify_email").map(str::to_owned);
     o.ip = match p.value("verify_ip") {
@@ -217,13 +271,14 @@ fn options(p: &super::Parsed) -> Result<Options, Fail> {
     if let Some(d) = p.value("verify_depth") {
         o.max_depth = d
             .parse()
-            .map_err(|_| Fail::Usage(format!("verify: Invalid -verify_depth {d:?}")))?;
+            .map_err(|_| Fail::Usage(format!("Can't parse {d:?} as a number")))?;
     }
     o.partial_chain = p.flag("partial_chain");
     for pol in p.values("policy") {
-        o.policy.initial.push(pol.parse().map_err(|_| {
-            Fail::Usage(format!("verify: Invalid -policy {pol:?}: expected an OID"))
-        })?);
+        o.policy.initial.push(
+            pol.parse()
+                .map_err(|_| Fail::Error(format!("Invalid Policy {pol}")))?,
+        );
     }
     o.policy.explicit = p.flag("explicit_policy");
     o.policy.inhibit_any = p.flag("inhibit_any");

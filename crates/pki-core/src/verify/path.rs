@@ -31,13 +31,9 @@ const HANDLED: &[der::asn1::ObjectIdentifier] = &[
     oid::FRESHEST_CRL,
 ];
 
-/// Validates `chain` (leaf first, anchor last); `crls`: `o.crls` parsed once per
-/// verification, `None` when one does not decode.
-pub(super) fn validate(
-    chain: &[&CertView],
-    o: &Options,
-    crls: Option<&[crl::Crl]>,
-) -> Result<(), Fail> {
+/// Validates `chain` (leaf first, anchor last); `ctx`: the CRLs and what else revocation
+/// checking needs.
+pub(super) fn validate(chain: &[&CertView], o: &Options, ctx: &crl::Ctx<'_>) -> Result<(), Fail> {
     let top = chain.len() - 1;
     // Depth of the certificate at RFC position i (0 = the anchor).
     let depth = |i: usize| top - i;
@@ -47,7 +43,19 @@ pub(super) fn validate(
 
     if o.anchor_constraints || n == 0 {
         well_formed(anchor).map_err(|(r, d)| (r, top, d))?;
-        rules(anchor, n > 0, n == 0, o).map_err(|(r, d)| (r, top, d))?;
+        // A lone trusted certificate gets no strict checks, as OpenSSL's -x509_strict
+        // applies to chains of two or more (x509_vfy.c, check_chain_extensions).
+        let lone;
+        let ro = if n == 0 && o.strict {
+            lone = Options {
+                strict: false,
+                ..o.clone()
+            };
+            &lone
+        } else {
+            o
+        };
+        rules(anchor, n > 0, n == 0, ro).map_err(|(r, d)| (r, top, d))?;
     }
     if n == 0 {
         critical(anchor).map_err(|(r, d)| (r, top, d))?;
@@ -166,18 +174,14 @@ pub(super) fn validate(
             critical(c).map_err(at)?;
         }
     }
+    inherited_dsa(&certs, o, ctx).map_err(|(r, i, s)| (r, depth(i), s))?;
     let leaf = certs[n];
     purpose(&certs, o)?;
     identity(leaf, o).map_err(|(r, s)| (r, 0, s))?;
     if o.crl_check != CrlCheck::None {
-        let crls = crls.ok_or((
-            Reason::CrlUnsupported,
-            0,
-            "a CRL does not decode, so revocation cannot be told".to_owned(),
-        ))?;
         for i in 1..=n {
             if o.crl_check == CrlCheck::All || i == n {
-                crl::check(certs[i], certs[i - 1], crls, o).map_err(|(r, s)| (r, depth(i), s))?;
+                crl::check(&certs, i, ctx, o).map_err(|(r, s)| (r, depth(i), s))?;
             }
         }
     }
@@ -483,6 +487,44 @@ fn identity(leaf: &CertView, o: &Options) -> Result<(), (Reason, String)> {
         && !ident::matches_email_with(leaf, e, o.cn_fallback)
     {
         return Err((Reason::EmailMismatch, format!("it does not name {e}")));
+    }
+    Ok(())
+}
+
+/// The signatures made by DSA keys without parameters, left by path building: the parameters
+/// are those of the nearest DSA key above with them (RFC 3279 2.3.2); a key of another type in
+/// between breaks the inheritance. Errors carry the RFC position of the signed certificate.
+fn inherited_dsa(
+    certs: &[&CertView],
+    o: &Options,
+    ctx: &crl::Ctx<'_>,
+) -> Result<(), (Reason, usize, String)> {
+    for k in 1..certs.len() {
+        let issuer = certs[k - 1];
+        if !sig::dsa_inherits(&issuer.spki) {
+            continue;
+        }
+        let params = certs[..k - 1]
+            .iter()
+            .rev()
+            .take_while(|c| sig::dsa_inherits(&c.spki) || sig::dsa_params(&c.spki).is_some())
+            .find_map(|c| sig::dsa_params(&c.spki));
+        let c = certs[k];
+        ctx.budget.signature().map_err(|(r, s)| (r, k, s))?;
+        let s = c.signature.as_deref().ok_or((
+            Reason::BadSignature,
+            k,
+            "the signature BIT STRING has unused bits".to_owned(),
+        ))?;
+        sig::check_inherited(
+            &c.signature_algorithm,
+            &issuer.spki,
+            params,
+            c.tbs_der(),
+            s,
+            o,
+        )
+        .map_err(|e| (e.reason, k, e.detail))?;
     }
     Ok(())
 }

@@ -66,7 +66,7 @@ reasons! {
         "it is signed with an algorithm pki does not implement, so pki cannot say it is valid";
     /// SHA-1 or MD5.
     WeakSignatureAlgorithm = "weak-signature-algorithm", 68, "CA signature digest algorithm too weak",
-        "it is signed with a broken digest (SHA-1 or older)";
+        "it is signed with an algorithm refused by default (SHA-1 or an older digest, or DSA)";
     /// An RSA key under the minimum size.
     WeakKey = "weak-key", 67, "CA certificate key too weak",
         "its RSA key is smaller than allowed (2048 bits by default)";
@@ -127,9 +127,23 @@ reasons! {
     /// No acceptable policy while one is required.
     NoExplicitPolicy = "no-explicit-policy", 43, "no explicit policy",
         "the path has no acceptable certificate policy, and one is required";
-    /// A CRL feature pki does not process (delta, indirect, issuingDistributionPoint).
+    /// A CRL feature pki does not process (a certificateIssuer that is not a directory name,
+    /// CRL signers nested too deeply, a CRL that did not decode).
     CrlUnsupported = "crl-unsupported", 3, "unable to get certificate CRL",
-        "its CRL uses a feature pki does not process yet (delta, indirect or partitioned CRLs), so pki cannot say it is not revoked";
+        "its CRL uses a feature pki does not process, so pki cannot say it is not revoked";
+    /// A CRL that is malformed (an extension twice or undecodable, a delta without cRLNumber).
+    CrlMalformed = "crl-malformed", 3, "unable to get certificate CRL",
+        "the CRL of its issuer is malformed, so it cannot be relied on";
+    /// CRLs of its issuer were given, none of them covering it (issuingDistributionPoint,
+    /// indirect CRL flags).
+    CrlOutOfScope = "crl-out-of-scope", 44, "Different CRL scope",
+        "no CRL given covers it: the CRLs of its issuer are for other distribution points or kinds of certificate";
+    /// No certificate of the CRL issuer's name whose key signed the CRL.
+    CrlIssuerNotFound = "crl-issuer-not-found", 33, "unable to get CRL issuer certificate",
+        "the certificate whose key signed its CRL was not given";
+    /// The certificate that signed the CRL does not validate to the same trust anchor.
+    CrlPathInvalid = "crl-signer-invalid", 54, "CRL path validation error",
+        "the certificate that signed its CRL is itself not valid (revoked, expired, or from another trust anchor)";
     /// No CRL from the issuer.
     CrlMissing = "crl-missing", 3, "unable to get certificate CRL",
         "revocation checking was asked for and no current CRL from its issuer was given";

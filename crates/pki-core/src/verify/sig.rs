@@ -4,7 +4,7 @@
 //! unless allowed; an algorithm pki does not implement is refused with that reason, never
 //! taken as valid.
 
-use der::{Decode, Tagged, asn1::ObjectIdentifier as Oid};
+use der::{Decode, Encode, Tagged, asn1::ObjectIdentifier as Oid};
 use rsa::{
     PublicKey as RsaPublicKey,
     pkcs1::{DecodeRsaPublicKey, RsaPssParams},
@@ -36,7 +36,9 @@ const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
 const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
 const DSA_SHA1: Oid = Oid::new_unwrap("1.2.840.10040.4.3");
+const DSA_SHA224: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.1");
 const DSA_SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.2");
+const DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
 const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
 const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
 const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
@@ -122,6 +124,32 @@ pub fn rsa_bits(spki: &SubjectPublicKeyInfoOwned) -> Option<usize> {
 pub fn check(
     alg: &AlgorithmIdentifierOwned,
     key: &SubjectPublicKeyInfoOwned,
+    msg: &[u8],
+    sig: &[u8],
+    opts: &Options,
+) -> Result<(), SigError> {
+    check_inherited(alg, key, None, msg, sig, opts)
+}
+
+/// A DSA key whose parameters are absent: they are its issuer's (RFC 3279 2.3.2), so its
+/// signatures can be checked only with the path above it.
+pub fn dsa_inherits(key: &SubjectPublicKeyInfoOwned) -> bool {
+    key.algorithm.oid == DSA && key.algorithm.parameters.is_none()
+}
+
+/// The DSA parameters of a key, when it is a DSA key that has them.
+pub fn dsa_params(key: &SubjectPublicKeyInfoOwned) -> Option<&der::Any> {
+    (key.algorithm.oid == DSA)
+        .then_some(key.algorithm.parameters.as_ref())
+        .flatten()
+}
+
+/// [`check`], with the DSA parameters `inherited` from the issuer's issuer for a DSA key
+/// without its own.
+pub fn check_inherited(
+    alg: &AlgorithmIdentifierOwned,
+    key: &SubjectPublicKeyInfoOwned,
+    inherited: Option<&der::Any>,
     msg: &[u8],
     sig: &[u8],
     opts: &Options,
@@ -217,15 +245,86 @@ pub fn check(
             let s = ed25519_dalek::Signature::from_slice(sig).map_err(|_| bad())?;
             vk.verify_strict(msg, &s).map_err(|_| bad())
         }
-        DSA_SHA1 | DSA_SHA256 => Err(err(
-            Reason::SignatureAlgorithmUnsupported,
-            "DSA signatures are not implemented in pki",
-        )),
+        DSA_SHA1 | DSA_SHA224 | DSA_SHA256 => {
+            if !opts.allow_dsa {
+                return Err(err(
+                    Reason::WeakSignatureAlgorithm,
+                    "signed with DSA, which Go, Chromium and FIPS 186-5 no longer accept; \
+                     refused unless DSA is allowed",
+                ));
+            }
+            // RFC 3279 2.2.2: the parameters field is absent.
+            no_params(alg, false)?;
+            let hash = match alg.oid {
+                DSA_SHA1 if !opts.allow_sha1 => return Err(weak("dsa-with-SHA1")),
+                DSA_SHA1 => Hash::Sha1,
+                DSA_SHA224 => Hash::Sha224,
+                _ => Hash::Sha256,
+            };
+            dsa_check(key, inherited, hash.digest(msg), sig, opts)
+        }
         oid => Err(err(
             Reason::SignatureAlgorithmUnsupported,
             format!("signature algorithm {oid} is not implemented in pki"),
         )),
     }
+}
+
+/// DSA (FIPS 186-4) with RustCrypto's `dsa`: p of 1024 (SHA-1 era), 2048 or 3072 bits, at
+/// least [`Options::min_rsa_bits`] as for RSA.
+fn dsa_check(
+    key: &SubjectPublicKeyInfoOwned,
+    inherited: Option<&der::Any>,
+    digest: Vec<u8>,
+    sig: &[u8],
+    opts: &Options,
+) -> Result<(), SigError> {
+    if key.algorithm.oid != DSA {
+        return Err(err(
+            Reason::SignatureKeyMismatch,
+            format!("a DSA signature from a {} key", key.algorithm.oid),
+        ));
+    }
+    let params = key.algorithm.parameters.as_ref().or(inherited).ok_or_else(|| {
+        err(
+            Reason::BadPublicKey,
+            "the issuer's DSA key has no parameters and none are inherited from a DSA key above it",
+        )
+    })?;
+    let components = params
+        .to_der()
+        .ok()
+        .and_then(|d| dsa::Components::from_der(&d).ok())
+        .ok_or_else(|| {
+            err(
+                Reason::BadPublicKey,
+                "the issuer's DSA parameters do not decode, or are not of a FIPS 186-4 size",
+            )
+        })?;
+    let bits = components.p().bits_precision() as usize;
+    if bits < opts.min_rsa_bits {
+        return Err(err(
+            Reason::WeakKey,
+            format!(
+                "the issuer's DSA key has {bits} bits, under {}",
+                opts.min_rsa_bits
+            ),
+        ));
+    }
+    let y = der::asn1::UintRef::from_der(key.subject_public_key.raw_bytes())
+        .map_err(|_| err(Reason::BadPublicKey, "the issuer's DSA key does not decode"))?;
+    let vk = dsa::VerifyingKey::from_components(
+        components,
+        dsa::BoxedUint::from_be_slice_vartime(y.as_bytes()),
+    )
+    .map_err(|_| {
+        err(
+            Reason::BadPublicKey,
+            "the issuer's DSA key is not in its group",
+        )
+    })?;
+    let s = dsa::Signature::from_der(sig).map_err(|_| bad())?;
+    vk.verify_prehash(&digest, &s).map_err(|_| bad())
 }
 
 fn bad() -> SigError {
