@@ -1,4 +1,4 @@
-//! `pki lint FILE...`: what is wrong with each certificate and CSR, by rule.
+//! `pki lint FILE...`: what is wrong with each certificate, CSR and CRL, by rule.
 
 use std::{path::PathBuf, process::ExitCode, time::SystemTime};
 
@@ -13,13 +13,13 @@ use x509_cert::request::CertReq;
 /// The `schema` of every JSON document `pki lint --json` prints (docs/json-schema.md).
 pub const SCHEMA: &str = "pki.lint.v1";
 
-/// Check certificates and CSRs against RFC 5280 and sound private-PKI practice.
+/// Check certificates, CSRs and CRLs against RFC 5280 and sound private-PKI practice.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files to read (PEM bundles or DER); `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// One JSON document per certificate or CSR, one per line (schema: docs/json-schema.md).
+    /// One JSON document per certificate, CSR or CRL, one per line (schema: docs/json-schema.md).
     #[arg(long)]
     json: bool,
     /// Also check what etcd needs: `etcd` (member certificates, used as server and client),
@@ -80,10 +80,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     ),
                     Err(_) => continue,
                 },
+                Object::Crl(c) => match inspect::crl::decode(&d.der) {
+                    Ok(list) => ("crl", c.issuer.text.clone(), lint::lint_crl(&list, now)),
+                    Err(_) => continue,
+                },
                 other => {
                     if !args.json {
                         crate::out(format_args!(
-                            "{file}: {}: not linted (lint checks certificates and CSRs)",
+                            "{file}: {}: not linted (lint checks certificates, CSRs and CRLs)",
                             other.kind()
                         ));
                     }
@@ -153,7 +157,11 @@ fn text(
     findings: &[Finding],
     colour: bool,
 ) {
-    let kind = if kind == "csr" { "CSR" } else { kind };
+    let kind = match kind {
+        "csr" => "CSR",
+        "crl" => "CRL",
+        other => other,
+    };
     let which = if count > 1 {
         format!(" {index} of {count}")
     } else {

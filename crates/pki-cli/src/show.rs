@@ -1,4 +1,4 @@
-//! `pki show FILE...`: what each certificate, CSR and key holds, as text or JSON.
+//! `pki show FILE...`: what each certificate, CSR, CRL and key holds, as text or JSON.
 
 use std::{
     io::{self, IsTerminal},
@@ -15,7 +15,7 @@ use pki_core::{
 /// The `schema` of every JSON document `pki show --json` prints (docs/json-schema.md).
 pub const SCHEMA: &str = "pki.show.v1";
 
-/// Show every field of certificates, CSRs and keys (PEM bundles or DER, found automatically).
+/// Show every field of certificates, CSRs, CRLs and keys (PEM bundles or DER, found automatically).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files to read; `-` reads standard input.

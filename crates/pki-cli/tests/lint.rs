@@ -585,6 +585,7 @@ fn every_rule_has_a_fixture() {
         .into_iter()
         .flat_map(|(_, _, _, ids)| ids)
         .chain(["csr-signature"]) // by csr_rules below
+        .chain(crl_fixtures().into_iter().flat_map(|(_, ids)| ids))
         .collect();
     for r in rules::ALL {
         assert!(covered.contains(r.id), "no fixture fires {}", r.id);
@@ -826,4 +827,413 @@ fn on_terminal(dir: &TestDir, args: &str, no_color: Option<&str>) -> String {
         .iter()
         .map(|b| char::from(*b))
         .collect()
+}
+
+/// A sound v2 CRL of the reference CA at 2026, next update 2036, one entry (keyCompromise),
+/// with authorityKeyIdentifier and cRLNumber; changed by each fixture. Lint does not check
+/// the signature, so it is a placeholder.
+fn crl_tbs() -> x509_cert::crl::TbsCertList {
+    use x509_cert::{crl::RevokedCert, ext::pkix::crl::CrlReason, serial_number::SerialNumber};
+    let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier {
+        key_identifier: Some(OctetString::new(ca_key_id()).expect("key id")),
+        authority_cert_issuer: None,
+        authority_cert_serial_number: None,
+    };
+    x509_cert::crl::TbsCertList {
+        version: x509_cert::Version::V2,
+        signature: sha256(),
+        issuer: name::parse_subj("/CN=etcd-ca").expect("name"),
+        this_update: utc(2026),
+        next_update: Some(utc(2036)),
+        revoked_certificates: Some(vec![RevokedCert {
+            serial_number: SerialNumber::new(&[0x10]).expect("serial"),
+            revocation_date: utc(2026),
+            crl_entry_extensions: Some(vec![raw_ext(
+                "2.5.29.21",
+                false,
+                &CrlReason::KeyCompromise.to_der().expect("reason"),
+            )]),
+        }]),
+        crl_extensions: Some(vec![
+            raw_ext("2.5.29.35", false, &aki.to_der().expect("aki")),
+            raw_ext("2.5.29.20", false, &[0x02, 0x01, 0x07]),
+        ]),
+    }
+}
+
+fn lint_crl(
+    tbs: x509_cert::crl::TbsCertList,
+    alg: AlgorithmIdentifierOwned,
+) -> BTreeSet<&'static str> {
+    let list = x509_cert::crl::CertificateList {
+        tbs_cert_list: tbs,
+        signature_algorithm: alg,
+        signature: BitString::from_bytes(&[0u8; 16]).expect("sig"),
+    };
+    let der = list.to_der().expect("CRL");
+    let list = pki_core::inspect::crl::decode(&der).expect("decodes again");
+    lint::lint_crl(&list, now()).iter().map(|f| f.id).collect()
+}
+
+/// Each CRL rule with a fixture that fires it: (name, change, the findings expected).
+#[allow(clippy::type_complexity)]
+fn crl_fixtures() -> Vec<(&'static str, Vec<&'static str>)> {
+    crl_cases()
+        .into_iter()
+        .map(|(n, _, ids)| (n, ids))
+        .collect()
+}
+
+#[allow(clippy::type_complexity)]
+fn crl_cases() -> Vec<(
+    &'static str,
+    Box<dyn Fn(&mut x509_cert::crl::TbsCertList, &mut AlgorithmIdentifierOwned)>,
+    Vec<&'static str>,
+)> {
+    use x509_cert::ext::pkix::{
+        crl::{CrlReason, IssuingDistributionPoint},
+        name::GeneralNames,
+    };
+    let entry_ext = |t: &mut x509_cert::crl::TbsCertList, e: Extension| {
+        if let Some(r) = t.revoked_certificates.as_mut() {
+            r[0].crl_entry_extensions = Some(vec![e]);
+        }
+    };
+    let gtime = |secs: u64| {
+        Time::GeneralTime(
+            GeneralizedTime::from_unix_duration(Duration::from_secs(secs)).expect("time"),
+        )
+    };
+    let idp = |indirect: bool| IssuingDistributionPoint {
+        distribution_point: None,
+        only_contains_user_certs: true,
+        only_contains_ca_certs: false,
+        only_some_reasons: None,
+        indirect_crl: indirect,
+        only_contains_attribute_certs: false,
+    };
+    vec![
+        (
+            "v1 with extensions",
+            Box::new(|t, _| t.version = x509_cert::Version::V1),
+            vec!["crl-version"],
+        ),
+        (
+            "inner algorithm differs",
+            Box::new(|_, a| a.oid = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12")),
+            vec!["crl-signature-algorithm-mismatch"],
+        ),
+        (
+            "SHA-1",
+            Box::new(|t, a| {
+                a.oid = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5");
+                t.signature.oid = a.oid;
+            }),
+            vec!["signature-weak-hash"],
+        ),
+        (
+            "empty issuer",
+            Box::new(|t, _| t.issuer = Name::default()),
+            vec!["crl-issuer-empty"],
+        ),
+        (
+            "GeneralizedTime in 2026",
+            Box::new(move |t, _| t.this_update = gtime(1_767_225_600)),
+            vec!["crl-time-encoding"],
+        ),
+        (
+            "no nextUpdate",
+            Box::new(|t, _| t.next_update = None),
+            vec!["crl-next-update-missing"],
+        ),
+        (
+            "nextUpdate before thisUpdate",
+            Box::new(|t, _| {
+                t.this_update = utc(2036);
+                t.next_update = Some(utc(2026));
+            }),
+            vec!["crl-update-order", "crl-not-yet-valid"],
+        ),
+        (
+            "expired",
+            Box::new(|t, _| t.next_update = Some(utc(2026))),
+            vec!["crl-expired"],
+        ),
+        (
+            "not yet valid",
+            Box::new(|t, _| t.this_update = utc(2036)),
+            vec!["crl-not-yet-valid"],
+        ),
+        (
+            "no authorityKeyIdentifier",
+            Box::new(|t, _| {
+                t.crl_extensions.as_mut().expect("exts").remove(0);
+            }),
+            vec!["crl-aki-missing"],
+        ),
+        (
+            "no cRLNumber",
+            Box::new(|t, _| {
+                t.crl_extensions.as_mut().expect("exts").remove(1);
+            }),
+            vec!["crl-number-missing"],
+        ),
+        (
+            "critical cRLNumber",
+            Box::new(|t, _| t.crl_extensions.as_mut().expect("exts")[1].critical = true),
+            vec!["crl-number-critical"],
+        ),
+        (
+            "issuingDistributionPoint not critical",
+            Box::new(move |t, _| {
+                let v = idp(false).to_der().expect("idp");
+                t.crl_extensions
+                    .as_mut()
+                    .expect("exts")
+                    .push(raw_ext("2.5.29.28", false, &v));
+            }),
+            vec!["crl-extension-not-critical"],
+        ),
+        (
+            "unknown critical extension, twice",
+            Box::new(|t, _| {
+                let e = t.crl_extensions.as_mut().expect("exts");
+                e.push(raw_ext("1.2.3.4", true, &[0x05, 0x00]));
+                e.push(raw_ext("1.2.3.4", true, &[0x05, 0x00]));
+            }),
+            vec!["extension-unknown-critical", "extension-duplicate"],
+        ),
+        (
+            "malformed cRLNumber",
+            Box::new(|t, _| {
+                t.crl_extensions.as_mut().expect("exts")[1] =
+                    raw_ext("2.5.29.20", false, &[0x04, 0x00])
+            }),
+            vec!["extension-malformed"],
+        ),
+        (
+            "empty revokedCertificates",
+            Box::new(|t, _| t.revoked_certificates = Some(Vec::new())),
+            vec!["crl-empty-revoked-list"],
+        ),
+        (
+            "a serial twice",
+            Box::new(|t, _| {
+                let r = t.revoked_certificates.as_mut().expect("entries");
+                let again = r[0].clone();
+                r.push(again);
+            }),
+            vec!["crl-entry-duplicate"],
+        ),
+        (
+            "reasonCode unspecified",
+            Box::new(move |t, _| {
+                entry_ext(
+                    t,
+                    raw_ext(
+                        "2.5.29.21",
+                        false,
+                        &CrlReason::Unspecified.to_der().expect("r"),
+                    ),
+                );
+            }),
+            vec!["crl-reason-unspecified"],
+        ),
+        (
+            "removeFromCRL in a complete CRL",
+            Box::new(move |t, _| {
+                entry_ext(
+                    t,
+                    raw_ext(
+                        "2.5.29.21",
+                        false,
+                        &CrlReason::RemoveFromCRL.to_der().expect("r"),
+                    ),
+                );
+            }),
+            vec!["crl-remove-not-delta"],
+        ),
+        (
+            "certificateIssuer outside an indirect CRL",
+            Box::new(move |t, _| {
+                let names: GeneralNames = vec![GeneralName::DirectoryName(
+                    name::parse_subj("/CN=other").expect("name"),
+                )];
+                entry_ext(t, raw_ext("2.5.29.29", true, &names.to_der().expect("gn")));
+            }),
+            vec!["crl-certificate-issuer-not-indirect"],
+        ),
+    ]
+}
+
+#[test]
+fn crl_rules() {
+    assert_eq!(
+        lint_crl(crl_tbs(), sha256()),
+        BTreeSet::new(),
+        "the sound CRL"
+    );
+    for (what, change, want) in crl_cases() {
+        let (mut tbs, mut alg) = (crl_tbs(), sha256());
+        change(&mut tbs, &mut alg);
+        let want: BTreeSet<&str> = want.into_iter().collect();
+        assert_eq!(lint_crl(tbs, alg), want, "{what}");
+    }
+    // Not firing: a certificateIssuer in an indirect CRL, a critical issuingDistributionPoint,
+    // a serial listed again under another issuer, removeFromCRL in a delta CRL.
+    let mut tbs = crl_tbs();
+    let idp = x509_cert::ext::pkix::crl::IssuingDistributionPoint {
+        distribution_point: None,
+        only_contains_user_certs: false,
+        only_contains_ca_certs: false,
+        only_some_reasons: None,
+        indirect_crl: true,
+        only_contains_attribute_certs: false,
+    };
+    let exts = tbs.crl_extensions.as_mut().expect("exts");
+    exts.push(raw_ext("2.5.29.28", true, &idp.to_der().expect("idp")));
+    exts.push(raw_ext("2.5.29.27", true, &[0x02, 0x01, 0x06]));
+    let names: x509_cert::ext::pkix::name::GeneralNames = vec![GeneralName::DirectoryName(
+        name::parse_subj("/CN=other").expect("name"),
+    )];
+    let r = tbs.revoked_certificates.as_mut().expect("entries");
+    let mut other = r[0].clone();
+    other.crl_entry_extensions = Some(vec![
+        raw_ext("2.5.29.29", true, &names.to_der().expect("gn")),
+        raw_ext(
+            "2.5.29.21",
+            false,
+            &x509_cert::ext::pkix::crl::CrlReason::RemoveFromCRL
+                .to_der()
+                .expect("r"),
+        ),
+    ]);
+    r.push(other);
+    assert_eq!(
+        lint_crl(tbs, sha256()),
+        BTreeSet::new(),
+        "indirect delta CRL"
+    );
+}
+
+/// `pki lint` and `pki show` read CRLs: PKITS' (v2, with every CRL extension) and one
+/// `openssl ca -gencrl` writes without CRL extensions (version 1: no version field).
+#[test]
+fn crls_are_linted_and_shown() {
+    let d = TestDir::new("lint-crl");
+    let pkits = util::data().join("pkits/PKITS_data/crls");
+    let files: Vec<String> = [
+        "TrustAnchorRootCRL",
+        "deltaCRLCA1deltaCRL",
+        "indirectCRLCA4cRLIssuerCRL",
+        "onlySomeReasonsCA4compromiseCRL",
+    ]
+    .iter()
+    .map(|n| {
+        pkits
+            .join(format!("{n}.crl"))
+            .to_string_lossy()
+            .into_owned()
+    })
+    .collect();
+    let mut args = vec!["lint", "--json", "--now", "2011-04-15T00:00:00Z"];
+    args.extend(files.iter().map(String::as_str));
+    let run = pki(&d, &args, &[]).ok();
+    let schema = jsonschema::schema();
+    for line in run.stdout().lines() {
+        let doc: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        assert!(jsonschema::validate(&schema, &doc).is_empty(), "{doc}");
+        assert_eq!(doc["type"], "crl");
+        assert_eq!(doc["findings"], serde_json::json!([]), "{doc}");
+    }
+    let mut args = vec!["show", "--json", "--now", "2011-04-15T00:00:00Z"];
+    args.extend(files.iter().map(String::as_str));
+    let run = pki(&d, &args, &[]).ok();
+    let docs: Vec<serde_json::Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(docs.len(), 4);
+    for doc in &docs {
+        assert!(jsonschema::validate(&schema, doc).is_empty(), "{doc}");
+        assert_eq!(doc["object"]["type"], "crl");
+        assert_eq!(doc["object"]["state"], "current");
+    }
+    let delta = &docs[1]["object"];
+    assert_eq!(delta["crl_number"], "5");
+    assert_eq!(delta["delta_base"], "1");
+    assert_eq!(delta["revoked"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        delta["revoked"][1]["extensions"][0]["value"]["reason"],
+        "removeFromCRL"
+    );
+    let indirect = &docs[2]["object"]["extensions"][1]["value"];
+    assert_eq!(indirect["kind"], "issuing_distribution_point");
+    assert_eq!(indirect["indirect_crl"], true);
+
+    // A v1 CRL from openssl ca, with one certificate revoked: shown, linted (no AKI, no
+    // cRLNumber), and read by pki verify, which sees the revocation as openssl does.
+    let ca = reference();
+    fs::write(d.join("index.txt"), b"").expect("index");
+    fs::write(
+        d.join("ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ncertificate = {}\n\
+             private_key = {}\ndefault_md = sha256\ndefault_crl_days = 30\n",
+            ca.join("ca.crt").display(),
+            ca.join("ca.key").display()
+        ),
+    )
+    .expect("cnf");
+    let client = ca.join("client.crt").to_string_lossy().into_owned();
+    util::openssl(&d, &["ca", "-config", "ca.cnf", "-revoke", &client]).ok();
+    util::openssl(
+        &d,
+        &["ca", "-config", "ca.cnf", "-gencrl", "-out", "v1.crl"],
+    )
+    .ok();
+    let text = pki(&d, &["show", "v1.crl"], &[]).ok().stdout();
+    assert!(text.contains("Version:             1\n"), "{text}");
+    assert!(text.contains("Revoked certificates (1):"), "{text}");
+    let out = pki(&d, &["lint", "v1.crl"], &[]);
+    assert_eq!(out.code(), Some(1));
+    assert_eq!(
+        findings(&out.stdout()),
+        ["error   crl-aki-missing", "error   crl-number-missing"]
+    );
+    let ca_crt = ca.join("ca.crt").to_string_lossy().into_owned();
+    let theirs = util::openssl(
+        &d,
+        &[
+            "verify",
+            "-crl_check",
+            "-CRLfile",
+            "v1.crl",
+            "-CAfile",
+            &ca_crt,
+            &client,
+        ],
+    );
+    let ours = pki(
+        &d,
+        &[
+            "openssl",
+            "verify",
+            "-crl_check",
+            "-CRLfile",
+            "v1.crl",
+            "-CAfile",
+            &ca_crt,
+            &client,
+        ],
+        &[],
+    );
+    assert_eq!(ours.code(), theirs.code(), "{}", ours.stderr());
+    assert!(
+        ours.stderr()
+            .contains("error 23 at 0 depth lookup: certificate revoked"),
+        "{}",
+        ours.stderr()
+    );
 }

@@ -1,5 +1,5 @@
 //! What a file holds, as typed descriptions: certificates ([RFC 5280 4.1]), PKCS#10 requests
-//! ([RFC 2986]), private keys (PKCS#8 [RFC 5958], PKCS#1 [RFC 8017 A.1.2], SEC1 [RFC 5915]) and
+//! ([RFC 2986]), CRLs ([RFC 5280 5], [`crl`]), private keys (PKCS#8 [RFC 5958], PKCS#1 [RFC 8017 A.1.2], SEC1 [RFC 5915]) and
 //! public keys (SubjectPublicKeyInfo, PKCS#1), in PEM (many blocks) or DER, found automatically.
 //!
 //! `pki show` renders these descriptions as text ([`text`]) or JSON (they derive `Serialize`;
@@ -10,10 +10,12 @@
 //!
 //! [RFC 5280 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
 //! [RFC 2986]: https://www.rfc-editor.org/rfc/rfc2986
+//! [RFC 5280 5]: https://www.rfc-editor.org/rfc/rfc5280#section-5
 //! [RFC 5958]: https://www.rfc-editor.org/rfc/rfc5958
 //! [RFC 8017 A.1.2]: https://www.rfc-editor.org/rfc/rfc8017#appendix-A.1.2
 //! [RFC 5915]: https://www.rfc-editor.org/rfc/rfc5915
 
+pub mod crl;
 mod extension;
 pub(crate) mod format;
 mod key;
@@ -54,6 +56,7 @@ pub use lenient::days_from_civil;
 pub enum Object {
     Certificate(Box<CertificateInfo>),
     Csr(Box<CsrInfo>),
+    Crl(Box<crl::CrlInfo>),
     PrivateKey(Box<PrivateKeyInfo>),
     PublicKey(Box<PublicKeyInfo>),
 }
@@ -64,6 +67,7 @@ impl Object {
         match self {
             Object::Certificate(_) => "certificate",
             Object::Csr(_) => "CSR",
+            Object::Crl(_) => "CRL",
             Object::PrivateKey(_) => "private key",
             Object::PublicKey(_) => "public key",
         }
@@ -366,6 +370,7 @@ fn decode_block(label: &str, der: &[u8], now: SystemTime) -> Result<Object> {
             Ok(describe_certificate(&cert, own, now))
         }
         pem::CERTIFICATE_REQUEST | pem::NEW_CERTIFICATE_REQUEST => request(der),
+        "X509 CRL" => crl::crl(der, now),
         pem::PRIVATE_KEY => key::pkcs8(der),
         pem::ENCRYPTED_PRIVATE_KEY => key::encrypted_pkcs8(der),
         pem::RSA_PRIVATE_KEY => key::pkcs1_private(der),
@@ -373,7 +378,7 @@ fn decode_block(label: &str, der: &[u8], now: SystemTime) -> Result<Object> {
         pem::PUBLIC_KEY => key::spki(der),
         pem::RSA_PUBLIC_KEY => key::pkcs1_public(der),
         _ => Err(Error::PemLabel {
-            expected: "a certificate, CSR or key",
+            expected: "a certificate, CSR, CRL or key",
             found: label.to_owned(),
         }),
     }
@@ -383,9 +388,10 @@ fn decode_block(label: &str, der: &[u8], now: SystemTime) -> Result<Object> {
 /// that decoded furthest, the likeliest intended.
 fn decode_der(der: &[u8], now: SystemTime) -> Result<(Object, &'static str)> {
     type Attempt = fn(&[u8], SystemTime) -> Result<Object>;
-    let attempts: [(&'static str, Attempt); 7] = [
+    let attempts: [(&'static str, Attempt); 8] = [
         ("certificate", certificate),
         ("CSR", |d, _| request(d)),
+        ("CRL", crl::crl),
         ("PKCS#8 private key", |d, _| key::pkcs8(d)),
         ("public key", |d, _| key::spki(d)),
         ("PKCS#1 private key", |d, _| key::pkcs1_private(d)),
@@ -407,7 +413,7 @@ fn decode_der(der: &[u8], now: SystemTime) -> Result<(Object, &'static str)> {
     match best {
         // Nothing got past the first header: say so without guessing a type.
         Some((0, Error::Der { source, .. })) => Err(Error::Der {
-            what: "certificate, CSR or key",
+            what: "certificate, CSR, CRL or key",
             source,
         }),
         Some((_, e)) => Err(e),

@@ -1,12 +1,15 @@
-//! Checks of certificates and CSRs against RFC 5280 and sound private-PKI practice, and with
+//! Checks of certificates, CSRs and CRLs against RFC 5280 and sound private-PKI practice, and with
 //! [`Profile::Etcd`] against what etcd needs of its server, peer and client certificates.
 //!
 //! Each [`Finding`] names its [`Rule`]: an id, a [`Severity`], a one-line explanation and the
 //! RFC section or reason; [`rules::ALL`] is the catalogue. Lint judges what the DER says; it
 //! does not check chains or signatures by CAs (that is `verify`), only a CSR's own signature.
 
+mod crl;
 pub mod rules;
 mod usage;
+
+pub use crl::lint_crl;
 
 use std::{collections::BTreeSet, fmt, time::SystemTime};
 

@@ -13,6 +13,7 @@ use x509_cert::ext::{
         NameConstraints, PolicyConstraints, SubjectAltName, SubjectInfoAccessSyntax,
         SubjectKeyIdentifier,
         constraints::name::GeneralSubtrees,
+        crl::{CrlReason, IssuingDistributionPoint},
         name::{DistributionPointName, GeneralName},
     },
 };
@@ -186,6 +187,39 @@ pub enum ExtValue {
     InhibitAnyPolicy {
         skip_certs: u32,
     },
+    /// cRLNumber, in decimal.
+    CrlNumber {
+        number: String,
+    },
+    /// deltaCRLIndicator: the BaseCRLNumber, in decimal.
+    DeltaCrlIndicator {
+        base: String,
+    },
+    IssuingDistributionPoint {
+        /// The distribution point's names, as for cRLDistributionPoints.
+        point: Option<String>,
+        only_user_certs: bool,
+        only_ca_certs: bool,
+        /// The reasons of onlySomeReasons, by their RFC 5280 names.
+        only_some_reasons: Option<Vec<&'static str>>,
+        indirect_crl: bool,
+        only_attribute_certs: bool,
+    },
+    FreshestCrl {
+        points: Vec<String>,
+    },
+    /// A CRL entry's reasonCode, by its RFC 5280 name.
+    ReasonCode {
+        reason: &'static str,
+    },
+    /// A CRL entry's invalidityDate (RFC 3339).
+    InvalidityDate {
+        time: String,
+    },
+    /// A CRL entry's certificateIssuer (indirect CRLs).
+    CertificateIssuer {
+        names: Vec<GeneralNameInfo>,
+    },
     /// An extension pki does not decode; its DER is in `der`.
     Unknown,
     /// A known extension whose value does not decode.
@@ -254,7 +288,44 @@ impl ExtValue {
                 }
                 v
             }
-            ExtValue::CrlDistributionPoints { points } => points.clone(),
+            ExtValue::CrlDistributionPoints { points } | ExtValue::FreshestCrl { points } => {
+                points.clone()
+            }
+            ExtValue::CrlNumber { number } => vec![number.clone()],
+            ExtValue::DeltaCrlIndicator { base } => vec![format!("base CRL number {base}")],
+            ExtValue::IssuingDistributionPoint {
+                point,
+                only_user_certs,
+                only_ca_certs,
+                only_some_reasons,
+                indirect_crl,
+                only_attribute_certs,
+            } => {
+                let mut v = Vec::new();
+                if let Some(p) = point {
+                    v.push(format!("distribution point: {p}"));
+                }
+                for (on, what) in [
+                    (*only_user_certs, "only end-entity certificates"),
+                    (*only_ca_certs, "only CA certificates"),
+                    (*only_attribute_certs, "only attribute certificates"),
+                    (*indirect_crl, "indirect CRL"),
+                ] {
+                    if on {
+                        v.push(what.to_owned());
+                    }
+                }
+                if let Some(r) = only_some_reasons {
+                    v.push(format!("only reasons: {}", r.join(", ")));
+                }
+                if v.is_empty() {
+                    v.push("(empty)".to_owned());
+                }
+                v
+            }
+            ExtValue::ReasonCode { reason } => vec![(*reason).to_owned()],
+            ExtValue::InvalidityDate { time } => vec![time.clone()],
+            ExtValue::CertificateIssuer { names } => vec![join(names)],
             ExtValue::AuthorityInfoAccess { access } | ExtValue::SubjectInfoAccess { access } => {
                 access
                     .iter()
@@ -305,6 +376,50 @@ pub(crate) fn colons(hex: &str) -> String {
         .map(|c| String::from_utf8_lossy(c).to_uppercase())
         .collect::<Vec<_>>()
         .join(":")
+}
+
+/// The bits of ReasonFlags and their RFC 5280 names.
+const REASON_FLAGS: [(u16, &str); 9] = [
+    (1 << 0, "unused"),
+    (1 << 1, "keyCompromise"),
+    (1 << 2, "cACompromise"),
+    (1 << 3, "affiliationChanged"),
+    (1 << 4, "superseded"),
+    (1 << 5, "cessationOfOperation"),
+    (1 << 6, "certificateHold"),
+    (1 << 7, "privilegeWithdrawn"),
+    (1 << 8, "aACompromise"),
+];
+
+/// The RFC 5280 name of a CRLReason.
+pub fn reason_name(r: CrlReason) -> &'static str {
+    match r {
+        CrlReason::Unspecified => "unspecified",
+        CrlReason::KeyCompromise => "keyCompromise",
+        CrlReason::CaCompromise => "cACompromise",
+        CrlReason::AffiliationChanged => "affiliationChanged",
+        CrlReason::Superseded => "superseded",
+        CrlReason::CessationOfOperation => "cessationOfOperation",
+        CrlReason::CertificateHold => "certificateHold",
+        CrlReason::RemoveFromCRL => "removeFromCRL",
+        CrlReason::PrivilegeWithdrawn => "privilegeWithdrawn",
+        CrlReason::AaCompromise => "aACompromise",
+    }
+}
+
+/// A distribution point's name as text: its fullName, or a relative name.
+fn point_name(p: Option<&DistributionPointName>) -> String {
+    match p {
+        Some(DistributionPointName::FullName(n)) => general_names(n)
+            .iter()
+            .map(GeneralNameInfo::text)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
+            format!("relative name: {}", hex(&rdn.to_der().unwrap_or_default()))
+        }
+        None => "(no name)".to_owned(),
+    }
 }
 
 fn general_names(v: &[GeneralName]) -> Vec<GeneralNameInfo> {
@@ -388,18 +503,49 @@ fn decode_value(ext: &Extension) -> der::Result<ExtValue> {
             points: CrlDistributionPoints::from_der(b)?
                 .0
                 .iter()
-                .map(|dp| match &dp.distribution_point {
-                    Some(DistributionPointName::FullName(n)) => general_names(n)
-                        .iter()
-                        .map(GeneralNameInfo::text)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
-                        format!("relative name: {}", hex(&rdn.to_der().unwrap_or_default()))
-                    }
-                    None => "(no name)".to_owned(),
-                })
+                .map(|dp| point_name(dp.distribution_point.as_ref()))
                 .collect(),
+        },
+        oids::ID_CE_FRESHEST_CRL => ExtValue::FreshestCrl {
+            points: CrlDistributionPoints::from_der(b)?
+                .0
+                .iter()
+                .map(|dp| point_name(dp.distribution_point.as_ref()))
+                .collect(),
+        },
+        oids::ID_CE_CRL_NUMBER => ExtValue::CrlNumber {
+            number: super::to_decimal(der::asn1::Uint::from_der(b)?.as_bytes()),
+        },
+        oids::ID_CE_DELTA_CRL_INDICATOR => ExtValue::DeltaCrlIndicator {
+            base: super::to_decimal(der::asn1::Uint::from_der(b)?.as_bytes()),
+        },
+        oids::ID_CE_ISSUING_DISTRIBUTION_POINT => {
+            let idp = IssuingDistributionPoint::from_der(b)?;
+            ExtValue::IssuingDistributionPoint {
+                point: idp.distribution_point.as_ref().map(|p| point_name(Some(p))),
+                only_user_certs: idp.only_contains_user_certs,
+                only_ca_certs: idp.only_contains_ca_certs,
+                only_some_reasons: idp.only_some_reasons.map(|r| {
+                    REASON_FLAGS
+                        .iter()
+                        .filter(|(bit, _)| r.bits() & bit != 0)
+                        .map(|(_, n)| *n)
+                        .collect()
+                }),
+                indirect_crl: idp.indirect_crl,
+                only_attribute_certs: idp.only_contains_attribute_certs,
+            }
+        }
+        oids::ID_CE_CRL_REASONS => ExtValue::ReasonCode {
+            reason: reason_name(CrlReason::from_der(b)?),
+        },
+        oids::ID_CE_INVALIDITY_DATE => ExtValue::InvalidityDate {
+            time: der::asn1::GeneralizedTime::from_der(b)?
+                .to_date_time()
+                .to_string(),
+        },
+        oids::ID_CE_CERTIFICATE_ISSUER => ExtValue::CertificateIssuer {
+            names: general_names(&x509_cert::ext::pkix::name::GeneralNames::from_der(b)?),
         },
         oids::ID_PE_AUTHORITY_INFO_ACCESS => ExtValue::AuthorityInfoAccess {
             access: access(AuthorityInfoAccessSyntax::from_der(b)?.0),

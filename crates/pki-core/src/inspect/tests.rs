@@ -38,8 +38,13 @@ fn bad_pem_block_is_named() {
         matches!(&e, Error::InBlock { index: 1, label, .. } if label == "CERTIFICATE"),
         "{e:?}"
     );
+    // A CRL block is read as a CRL; an unknown label is named.
     assert!(matches!(
         inspect(pem::encode("X509 CRL", b"\x30\x00").as_bytes(), now),
+        Err(Error::InBlock { source, .. }) if matches!(*source, Error::Der { what: "CRL", .. })
+    ));
+    assert!(matches!(
+        inspect(pem::encode("PKCS7", b"\x30\x00").as_bytes(), now),
         Err(Error::InBlock { source, .. }) if matches!(*source, Error::PemLabel { .. })
     ));
 }

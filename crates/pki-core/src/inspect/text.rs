@@ -60,6 +60,7 @@ pub fn render(object: &Object, colour: bool) -> String {
     match object {
         Object::Certificate(c) => certificate(&mut out, c),
         Object::Csr(c) => request(&mut out, c),
+        Object::Crl(c) => crl(&mut out, c),
         Object::PrivateKey(k) => private_key(&mut out, k),
         Object::PublicKey(k) => {
             out.heading(0, "Public key");
@@ -104,6 +105,69 @@ fn certificate(out: &mut Out, c: &CertificateInfo) {
         out.field(2, "Subject unique ID", id);
     }
     extensions(out, &c.extensions);
+    out.hex_block(2, "Signature", &c.signature);
+    out.field(2, "SHA-256 fingerprint", &colons(&c.fingerprints.sha256));
+    out.field(2, "SHA-1 fingerprint", &colons(&c.fingerprints.sha1));
+}
+
+fn crl(out: &mut Out, c: &super::crl::CrlInfo) {
+    use super::crl::CrlState;
+    out.heading(0, "Certificate revocation list");
+    out.field(2, "Version", &c.version.to_string());
+    out.field(2, "Signature algorithm", &algorithm(&c.signature_algorithm));
+    if c.tbs_signature_algorithm != c.signature_algorithm {
+        out.field(
+            2,
+            "TBS signature alg.",
+            &algorithm(&c.tbs_signature_algorithm),
+        );
+    }
+    out.field(2, "Issuer", &c.issuer.text);
+    let time = |t: &super::TimeInfo| format!("{} ({})", t.time, t.encoding);
+    out.field(2, "This update", &time(&c.this_update));
+    match &c.next_update {
+        Some(n) => out.field(2, "Next update", &time(n)),
+        None => out.field(2, "Next update", "(none)"),
+    }
+    let (code, text) = match c.state {
+        CrlState::Current => ("32", "current"),
+        CrlState::Expired => ("31", "expired: nextUpdate has passed"),
+        CrlState::NotYetValid => ("33", "not yet valid"),
+        CrlState::NoNextUpdate => ("33", "no nextUpdate"),
+    };
+    let state = out.paint(code, text);
+    out.field(2, "Status", &format!("{state} (at {})", c.at));
+    if let Some(n) = &c.crl_number {
+        out.field(2, "CRL number", n);
+    }
+    if let Some(b) = &c.delta_base {
+        out.field(2, "Delta of CRL number", b);
+    }
+    extensions(out, &c.extensions);
+    if c.revoked.is_empty() {
+        out.field(2, "Revoked", "none");
+    } else {
+        out.heading(2, &format!("Revoked certificates ({}):", c.revoked.len()));
+        for r in &c.revoked {
+            out.line(
+                4,
+                &format!(
+                    "{} ({}) on {}",
+                    colons(&r.serial.hex).to_lowercase(),
+                    r.serial.decimal,
+                    r.revocation_date.time
+                ),
+            );
+            for e in &r.extensions {
+                let name = e.name.map_or_else(|| e.oid.clone(), str::to_owned);
+                let crit = if e.critical { " (critical)" } else { "" };
+                out.line(
+                    6,
+                    &format!("{name}{crit}: {}", e.value.lines(&e.der).join("; ")),
+                );
+            }
+        }
+    }
     out.hex_block(2, "Signature", &c.signature);
     out.field(2, "SHA-256 fingerprint", &colons(&c.fingerprints.sha256));
     out.field(2, "SHA-1 fingerprint", &colons(&c.fingerprints.sha1));

@@ -98,6 +98,47 @@ rules! {
     RSA_EXPONENT = "rsa-exponent", Warning,
         "RSA public exponent other than 65537",
         "FIPS 186-5 A.1.1 (65537 <= e < 2^256, odd); small exponents break with bad padding";
+    CRL_VERSION = "crl-version", Error,
+        "extensions in a version 1 CRL", "RFC 5280 5.1.2.1";
+    CRL_SIGNATURE_MISMATCH = "crl-signature-algorithm-mismatch", Error,
+        "the CRL's signatureAlgorithm differs from the signature field of tbsCertList",
+        "RFC 5280 5.1.1.2";
+    CRL_ISSUER_EMPTY = "crl-issuer-empty", Error,
+        "the CRL's issuer name is empty", "RFC 5280 5.1.2.3";
+    CRL_TIME_ENCODING = "crl-time-encoding", Error,
+        "a CRL date before 2050 is encoded as GeneralizedTime instead of UTCTime",
+        "RFC 5280 5.1.2.4, 5.1.2.5";
+    CRL_NEXT_UPDATE_MISSING = "crl-next-update-missing", Error,
+        "the CRL has no nextUpdate: relying parties cannot tell when it is stale",
+        "RFC 5280 5.1.2.5";
+    CRL_UPDATE_ORDER = "crl-update-order", Error,
+        "the CRL's nextUpdate is before its thisUpdate", "RFC 5280 5.1.2.5";
+    CRL_EXPIRED = "crl-expired", Warning,
+        "the CRL's nextUpdate has passed: verifiers refuse it (a newer CRL is due)",
+        "RFC 5280 5.1.2.5, 6.3.3 (a) (at the time checked)";
+    CRL_NOT_YET_VALID = "crl-not-yet-valid", Warning,
+        "the CRL's thisUpdate is in the future", "RFC 5280 5.1.2.4 (at the time checked)";
+    CRL_AKI_MISSING = "crl-aki-missing", Error,
+        "the CRL has no authorityKeyIdentifier", "RFC 5280 5.2.1";
+    CRL_NUMBER_MISSING = "crl-number-missing", Error,
+        "the CRL has no cRLNumber", "RFC 5280 5.2.3";
+    CRL_NUMBER_CRITICAL = "crl-number-critical", Error,
+        "the CRL's cRLNumber is marked critical", "RFC 5280 5.2.3";
+    CRL_EXTENSION_NOT_CRITICAL = "crl-extension-not-critical", Error,
+        "deltaCRLIndicator or issuingDistributionPoint is not critical: verifiers that do not \
+         process it would take the CRL for a complete one",
+        "RFC 5280 5.2.4, 5.2.5";
+    CRL_EMPTY_LIST = "crl-empty-revoked-list", Error,
+        "revokedCertificates is present but empty (it must then be absent)", "RFC 5280 5.1.2.6";
+    CRL_ENTRY_DUPLICATE = "crl-entry-duplicate", Warning,
+        "a serial number is listed twice", "RFC 5280 5.1.2.6";
+    CRL_REASON_UNSPECIFIED = "crl-reason-unspecified", Notice,
+        "reasonCode unspecified: the extension should then be absent", "RFC 5280 5.3.1 (SHOULD)";
+    CRL_REMOVE_NOT_DELTA = "crl-remove-not-delta", Error,
+        "reasonCode removeFromCRL in a CRL that is not a delta CRL", "RFC 5280 5.3.1";
+    CRL_CERTIFICATE_ISSUER_NOT_INDIRECT = "crl-certificate-issuer-not-indirect", Error,
+        "certificateIssuer entry in a CRL whose issuingDistributionPoint does not say indirectCRL",
+        "RFC 5280 5.3.3";
     CSR_SIGNATURE = "csr-signature", Error,
         "the CSR's self-signature does not verify", "RFC 2986 3 (proof of possession)";
     ETCD_SERVER_AUTH = "etcd-server-auth", Error,

@@ -117,7 +117,11 @@ impl Crl {
     pub fn from_der(der: &[u8]) -> Option<Crl> {
         let outer = Outer::from_der(der).ok()?;
         let tbs_der = outer.tbs.to_der().ok()?;
-        let tbs = TbsCertList::from_der(&tbs_der).ok()?;
+        let tbs = TbsCertList::from_der(&tbs_der).ok().or_else(|| {
+            // A version 1 CRL omits the field x509-cert requires (inspect::crl::decode).
+            let patched = crate::inspect::crl::with_version(&tbs_der)?;
+            TbsCertList::from_der(&patched).ok()
+        })?;
         let mut crl = Crl {
             this_update: secs(&tbs.this_update),
             next_update: tbs.next_update.as_ref().map(secs),
