@@ -339,7 +339,11 @@ pub fn not_after(cert: &Certificate) -> SystemTime {
 
 /// The serial's magnitude (big-endian, without leading zeros).
 pub fn serial_bytes(cert: &Certificate) -> Vec<u8> {
-    let b = cert.tbs_certificate().serial_number().as_bytes();
+    serial_octets(cert.tbs_certificate().serial_number().as_bytes())
+}
+
+/// A serialNumber's INTEGER octets without leading zero octets (one `00` for zero).
+pub fn serial_octets(b: &[u8]) -> Vec<u8> {
     let first = b
         .iter()
         .position(|x| *x != 0)

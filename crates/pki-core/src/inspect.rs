@@ -42,6 +42,7 @@ use crate::{
     csr,
     error::{Error, Result},
     name, pem,
+    view::CertView,
 };
 
 pub use extension::{ExtValue, ExtensionInfo, GeneralNameInfo, describe_extension};
@@ -364,10 +365,10 @@ fn decode_block(label: &str, der: &[u8], now: SystemTime) -> Result<Object> {
         // OpenSSL's trusted form: a certificate followed by its trust settings.
         "TRUSTED CERTIFICATE" => {
             let mut reader = der::SliceReader::new(der).map_err(Error::der("certificate"))?;
-            let cert = Certificate::decode(&mut reader).map_err(Error::der("certificate"))?;
-            let len = cert.encoded_len().map_err(Error::der("certificate"))?;
+            let any = der::asn1::AnyRef::decode(&mut reader).map_err(Error::der("certificate"))?;
+            let len = any.encoded_len().map_err(Error::der("certificate"))?;
             let own = der.get(..usize::try_from(len).unwrap_or(0)).unwrap_or(der);
-            Ok(describe_certificate(&cert, own, now))
+            certificate(own, now)
         }
         pem::CERTIFICATE_REQUEST | pem::NEW_CERTIFICATE_REQUEST => request(der),
         "X509 CRL" => crl::crl(der, now),
@@ -430,100 +431,37 @@ fn der_position(e: &Error) -> u32 {
 }
 
 fn certificate(der: &[u8], now: SystemTime) -> Result<Object> {
-    match Certificate::from_der(der) {
-        Ok(cert) => Ok(describe_certificate(&cert, der, now)),
-        // Legal encodings x509-cert refuses (a 22-octet serial, a UTCTime of 1950).
-        Err(e) => match lenient::decode(der) {
-            Some(l) => Ok(describe_lenient(l, der, now)),
-            None => Err(Error::Der {
+    match CertView::from_der(der) {
+        Ok(view) => Ok(describe_certificate(&view, now)),
+        // The strict decoder says at which byte decoding stopped.
+        Err(e) => match Certificate::from_der(der) {
+            Err(strict) => Err(Error::Der {
                 what: "certificate",
-                source: locate::fill(e, der, locate::certificate),
+                source: locate::fill(strict, der, locate::certificate),
             }),
+            Ok(_) => Err(e),
         },
     }
 }
 
-/// The fields of a certificate, as either decoder read them.
-struct Parts<'a> {
-    version: u8,
-    serial: &'a [u8],
-    signature_algorithm: &'a AlgorithmIdentifierOwned,
-    tbs_signature_algorithm: &'a AlgorithmIdentifierOwned,
-    issuer: &'a Name,
-    not_before: TimeInfo,
-    not_after: TimeInfo,
-    subject: &'a Name,
-    spki: &'a spki::SubjectPublicKeyInfoOwned,
-    issuer_unique_id: Option<&'a BitString>,
-    subject_unique_id: Option<&'a BitString>,
-    extensions: &'a [x509_cert::ext::Extension],
-    signature: &'a BitString,
-}
-
-/// Describes a decoded certificate; `der` is its encoding (for fingerprints).
-pub fn describe_certificate(cert: &Certificate, der: &[u8], now: SystemTime) -> Object {
-    let tbs = cert.tbs_certificate();
-    let validity = tbs.validity();
-    describe_parts(
-        Parts {
-            version: tbs.version() as u8 + 1,
-            serial: tbs.serial_number().as_bytes(),
-            signature_algorithm: cert.signature_algorithm(),
-            tbs_signature_algorithm: tbs.signature(),
-            issuer: tbs.issuer(),
-            not_before: TimeInfo::new(&validity.not_before),
-            not_after: TimeInfo::new(&validity.not_after),
-            subject: tbs.subject(),
-            spki: tbs.subject_public_key_info(),
-            issuer_unique_id: tbs.issuer_unique_id().as_ref(),
-            subject_unique_id: tbs.subject_unique_id().as_ref(),
-            extensions: tbs.extensions().map(Vec::as_slice).unwrap_or(&[]),
-            signature: cert.signature(),
-        },
-        der,
-        now,
-    )
-}
-
-fn describe_lenient(l: lenient::Lenient, der: &[u8], now: SystemTime) -> Object {
-    let tbs = &l.cert.tbs_certificate;
-    describe_parts(
-        Parts {
-            version: tbs.version as u8 + 1,
-            serial: tbs.serial_number.as_bytes(),
-            signature_algorithm: &l.cert.signature_algorithm,
-            tbs_signature_algorithm: &tbs.signature,
-            issuer: &tbs.issuer,
-            not_before: l.not_before,
-            not_after: l.not_after,
-            subject: &tbs.subject,
-            spki: &tbs.subject_public_key_info,
-            issuer_unique_id: tbs.issuer_unique_id.as_ref(),
-            subject_unique_id: tbs.subject_unique_id.as_ref(),
-            extensions: tbs.extensions.as_deref().unwrap_or(&[]),
-            signature: &l.cert.signature,
-        },
-        der,
-        now,
-    )
-}
-
-fn describe_parts(p: Parts<'_>, der: &[u8], now: SystemTime) -> Object {
+/// Describes a certificate from its parsed view ([`CertView`]: the same parse as the
+/// verifier's and lint's).
+pub fn describe_certificate(c: &CertView, now: SystemTime) -> Object {
     let unique = |id: Option<&BitString>| id.map(|b| hex(b.raw_bytes()));
     Object::Certificate(Box::new(CertificateInfo {
-        version: p.version,
-        serial: Serial::new(p.serial),
-        signature_algorithm: Algorithm::new(p.signature_algorithm),
-        tbs_signature_algorithm: Algorithm::new(p.tbs_signature_algorithm),
-        issuer: DistinguishedName::new(p.issuer),
-        validity: Validity::new(p.not_before, p.not_after, now),
-        subject: DistinguishedName::new(p.subject),
-        public_key: describe_spki(p.spki),
-        issuer_unique_id: unique(p.issuer_unique_id),
-        subject_unique_id: unique(p.subject_unique_id),
-        extensions: p.extensions.iter().map(describe_extension).collect(),
-        signature: hex(p.signature.raw_bytes()),
-        fingerprints: Fingerprints::of(der),
+        version: c.version as u8 + 1,
+        serial: Serial::new(&c.serial),
+        signature_algorithm: Algorithm::new(&c.signature_algorithm),
+        tbs_signature_algorithm: Algorithm::new(&c.tbs_signature_algorithm),
+        issuer: DistinguishedName::new(&c.issuer),
+        validity: Validity::new(c.not_before_time.clone(), c.not_after_time.clone(), now),
+        subject: DistinguishedName::new(&c.subject),
+        public_key: describe_spki(&c.spki),
+        issuer_unique_id: unique(c.issuer_unique_id.as_ref()),
+        subject_unique_id: unique(c.subject_unique_id.as_ref()),
+        extensions: c.extensions.iter().map(describe_extension).collect(),
+        signature: hex(c.signature_bits.raw_bytes()),
+        fingerprints: Fingerprints::of(&c.der),
     }))
 }
 

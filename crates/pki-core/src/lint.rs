@@ -13,17 +13,17 @@ pub use crl::lint_crl;
 
 use std::{collections::BTreeSet, fmt, time::SystemTime};
 
-use der::Decode;
 use der::{Encode, oid::db::rfc5280 as oids};
 use serde::Serialize;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
-use x509_cert::{Certificate, certificate::Version, ext::Extension, name::Name, request::CertReq};
+use x509_cert::{certificate::Version, ext::Extension, name::Name, request::CertReq};
 
 use crate::{
     csr,
     error::{Error, Result},
     ext::{self, ExtSpec, IsCa, KeyUsage, KeyUsageBit as Bit},
-    inspect::{self, ExtValue, TimeInfo, lenient, oids as names},
+    inspect::{self, ExtValue, TimeInfo, oids as names},
+    view::CertView,
 };
 
 /// How bad a finding is. `pki lint` exits 1 when any finding is an error.
@@ -194,60 +194,35 @@ fn oid_name(oid: &der::oid::ObjectIdentifier) -> String {
     }
 }
 
-/// Lints a certificate; `now` judges expiry.
-pub fn lint_certificate(cert: &Certificate, profile: Profile, now: SystemTime) -> Vec<Finding> {
-    let tbs = cert.tbs_certificate();
-    let validity = tbs.validity();
+/// Lints the certificate encoded by `der`, read as `pki show` and the verifier read it
+/// ([`CertView`]: leniently, so that a legal encoding x509-cert refuses — a serial over 21
+/// octets, a UTCTime of 1950-1969 — becomes a finding, not an error).
+pub fn lint_certificate_der(der: &[u8], profile: Profile, now: SystemTime) -> Result<Vec<Finding>> {
+    Ok(lint_view(&CertView::from_der(der)?, profile, now))
+}
+
+/// Lints a parsed certificate.
+pub fn lint_view(c: &CertView, profile: Profile, now: SystemTime) -> Vec<Finding> {
     lint_parts(
         &Parts {
-            version: tbs.version(),
-            serial: tbs.serial_number().as_bytes(),
-            signature_algorithm: cert.signature_algorithm(),
-            tbs_signature_algorithm: tbs.signature(),
-            not_before: TimeInfo::new(&validity.not_before),
-            not_after: TimeInfo::new(&validity.not_after),
-            issuer: tbs.issuer(),
-            subject: tbs.subject(),
-            spki: tbs.subject_public_key_info(),
-            has_unique: tbs.issuer_unique_id().is_some() || tbs.subject_unique_id().is_some(),
-            extensions: tbs.extensions().map(Vec::as_slice).unwrap_or(&[]),
+            version: c.version,
+            serial: &c.serial,
+            signature_algorithm: &c.signature_algorithm,
+            tbs_signature_algorithm: &c.tbs_signature_algorithm,
+            not_before: c.not_before_time.clone(),
+            not_after: c.not_after_time.clone(),
+            issuer: &c.issuer,
+            subject: &c.subject,
+            spki: &c.spki,
+            has_unique: c.has_unique_ids(),
+            extensions: &c.extensions,
         },
         profile,
         now,
     )
 }
 
-/// Lints the certificate encoded by `der`, read as `pki show` reads it: strictly, or when
-/// x509-cert refuses a legal encoding (a serial over 21 octets, a UTCTime of 1950-1969)
-/// leniently, so that the oddity becomes a finding.
-pub fn lint_certificate_der(der: &[u8], profile: Profile, now: SystemTime) -> Result<Vec<Finding>> {
-    let strict = der::SliceReader::new(der).and_then(|mut r| Certificate::decode(&mut r));
-    let e = match strict {
-        Ok(cert) => return Ok(lint_certificate(&cert, profile, now)),
-        Err(e) => e,
-    };
-    let l = lenient::decode(der).ok_or_else(|| Error::der("certificate")(e))?;
-    let tbs = &l.cert.tbs_certificate;
-    Ok(lint_parts(
-        &Parts {
-            version: tbs.version,
-            serial: tbs.serial_number.as_bytes(),
-            signature_algorithm: &l.cert.signature_algorithm,
-            tbs_signature_algorithm: &tbs.signature,
-            not_before: l.not_before,
-            not_after: l.not_after,
-            issuer: &tbs.issuer,
-            subject: &tbs.subject,
-            spki: &tbs.subject_public_key_info,
-            has_unique: tbs.issuer_unique_id.is_some() || tbs.subject_unique_id.is_some(),
-            extensions: tbs.extensions.as_deref().unwrap_or(&[]),
-        },
-        profile,
-        now,
-    ))
-}
-
-/// The fields lint reads, from either decoder.
+/// The fields lint reads.
 struct Parts<'a> {
     version: Version,
     serial: &'a [u8],

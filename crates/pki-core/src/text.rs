@@ -17,7 +17,7 @@ use der::{
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
 use spki::SubjectPublicKeyInfoOwned;
-use x509_cert::{Certificate, certificate::Version, ext::Extension, request::CertReq, time::Time};
+use x509_cert::{certificate::Version, ext::Extension, request::CertReq, time::Time};
 use zeroize::Zeroizing;
 
 mod extensions;
@@ -31,6 +31,7 @@ use crate::{
     ext::{self, ExtSpec, IsCa},
     key::{PrivateKey, PublicKey},
     name,
+    view::CertView,
 };
 
 /// Upper-case hex with `:` between bytes: key identifiers and fingerprints.
@@ -348,59 +349,68 @@ fn signature(alg: &ObjectIdentifier, sig: &[u8]) -> String {
     s
 }
 
-/// `openssl x509 -text`.
-pub fn certificate(c: &Certificate) -> String {
-    let tbs = c.tbs_certificate();
+/// `Nov 30 04:01:53 2026 GMT` from a time as the view read it (also years before 1970).
+pub fn time_info(t: &crate::inspect::TimeInfo) -> String {
+    // TimeInfo::time is `YYYY-MM-DDTHH:MM:SSZ`.
+    let f = |r: std::ops::Range<usize>| t.time.get(r).and_then(|v| v.parse::<usize>().ok());
+    match (f(0..4), f(5..7), f(8..10)) {
+        (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) => format!(
+            "{} {d:2} {} {y} GMT",
+            MONTHS[m - 1],
+            t.time.get(11..19).unwrap_or("00:00:00")
+        ),
+        _ => t.time.clone(),
+    }
+}
+
+/// `openssl x509 -text`, from the certificate's parsed view (the parse the verifier, `pki
+/// show` and `pki lint` use).
+pub fn certificate(c: &CertView) -> String {
     let mut s = String::from("Certificate:\n    Data:\n");
-    let v = match tbs.version() {
+    let v = match c.version {
         Version::V1 => 0,
         Version::V2 => 1,
         Version::V3 => 2,
     };
     let _ = writeln!(s, "        Version: {} (0x{v:x})", v + 1);
-    let serial = crate::cert::serial_bytes(c);
-    match small_number(&serial).filter(|_| serial.len() < 8 || serial[0] < 0x80) {
+    let serial = &crate::cert::serial_octets(&c.serial);
+    match small_number(serial).filter(|_| serial.len() < 8 || serial[0] < 0x80) {
         Some(n) => {
             let _ = writeln!(s, "        Serial Number: {n}");
         }
         None => {
             s.push_str("        Serial Number:\n");
-            s.push_str(&hex_block(&serial, serial.len().max(1), 12));
+            s.push_str(&hex_block(serial, serial.len().max(1), 12));
         }
     }
     let _ = writeln!(
         s,
         "        Signature Algorithm: {}",
-        algorithm_name(&tbs.signature().oid)
+        algorithm_name(&c.tbs_signature_algorithm.oid)
     );
-    let _ = writeln!(
-        s,
-        "        Issuer: {}",
-        name::to_openssl_string(tbs.issuer())
-    );
-    let validity = tbs.validity();
+    let _ = writeln!(s, "        Issuer: {}", name::to_openssl_string(&c.issuer));
     let _ = writeln!(
         s,
         "        Validity\n            Not Before: {}\n            Not After : {}",
-        time(&validity.not_before),
-        time(&validity.not_after)
+        time_info(&c.not_before_time),
+        time_info(&c.not_after_time)
     );
     let _ = writeln!(
         s,
         "        Subject: {}",
-        name::to_openssl_string(tbs.subject())
+        name::to_openssl_string(&c.subject)
     );
     s.push_str("        Subject Public Key Info:\n");
-    s.push_str(&public_key_info(tbs.subject_public_key_info(), 12));
-    if let Some(exts) = tbs.extensions().filter(|e| !e.is_empty()) {
+    s.push_str(&public_key_info(&c.spki, 12));
+    if !c.extensions.is_empty() {
         s.push_str("        X509v3 extensions:\n");
-        for e in exts {
+        for e in &c.extensions {
             s.push_str(&extension(e, 12));
         }
     }
     s.push_str(&signature(
-        &c.signature_algorithm().oid,
-        c.signature().raw_bytes(),
+        &c.signature_algorithm.oid,
+        c.signature_bits.raw_bytes(),
     ));
     s
 }
@@ -504,14 +514,9 @@ pub fn modulus(k: &PublicKey) -> String {
 
 /// The extensions of a certificate whose OIDs are the SAN, and so on; for `-ext`: the ones
 /// whose short names are in `names`, in certificate order.
-pub fn extensions_named(c: &Certificate, names: &[&str]) -> String {
+pub fn extensions_named(c: &CertView, names: &[&str]) -> String {
     let mut s = String::new();
-    for e in c
-        .tbs_certificate()
-        .extensions()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
+    for e in &c.extensions {
         if extension_short_name(&e.extn_id).is_some_and(|n| names.contains(&n)) {
             s.push_str(&extension(e, 0));
         }

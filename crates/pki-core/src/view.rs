@@ -30,6 +30,7 @@ use der::{
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::{
     certificate::Version,
+    ext::Extension,
     ext::pkix::{
         AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, CrlDistributionPoints,
         ExtendedKeyUsage, FreshestCrl, InhibitAnyPolicy, IssuerAltName, KeyUsage, NameConstraints,
@@ -41,7 +42,7 @@ use x509_cert::{
 
 use crate::{
     error::{Error, Result},
-    inspect::lenient,
+    inspect::{TimeInfo, lenient},
 };
 
 /// One policy mapping of policyMappings ([RFC 5280 4.2.1.5]).
@@ -73,17 +74,6 @@ pub mod oid {
     pub const EMAIL_ADDRESS: Oid = Oid::new_unwrap("1.2.840.113549.1.9.1");
 }
 
-/// One extension as it is in the certificate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawExtension {
-    pub oid: Oid,
-    pub critical: bool,
-    /// The contents of extnValue.
-    pub value: Vec<u8>,
-    /// Whether the view decodes this kind of extension.
-    pub known: bool,
-}
-
 /// Why an extension could not be taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtProblem {
@@ -112,11 +102,16 @@ pub struct CertView {
     /// notBefore and notAfter, in seconds since 1970 (negative before).
     pub not_before: i64,
     pub not_after: i64,
+    /// notBefore and notAfter as encoded (UTCTime or GeneralizedTime), for `pki show`.
+    pub not_before_time: TimeInfo,
+    pub not_after_time: TimeInfo,
     pub spki: SubjectPublicKeyInfoOwned,
-    /// issuerUniqueID or subjectUniqueID is present.
-    pub has_unique_ids: bool,
-    /// Every extension, in order.
-    pub extensions: Vec<RawExtension>,
+    pub issuer_unique_id: Option<BitString>,
+    pub subject_unique_id: Option<BitString>,
+    /// The signatureValue BIT STRING as read (its octets also when it has unused bits).
+    pub signature_bits: BitString,
+    /// Every extension, in order, as x509-cert reads it.
+    pub extensions: Vec<Extension>,
     /// Extensions that could not be taken.
     pub problems: Vec<ExtProblem>,
     pub basic_constraints: Option<BasicConstraints>,
@@ -177,12 +172,16 @@ impl CertView {
             tbs_signature_algorithm: t.signature,
             signature_algorithm: outer.signature_algorithm,
             signature: outer.signature.as_bytes().map(<[u8]>::to_vec),
+            signature_bits: outer.signature.clone(),
             issuer: t.issuer,
             subject: t.subject,
             not_before: not_before.unix,
             not_after: not_after.unix,
+            not_before_time: not_before,
+            not_after_time: not_after,
             spki: t.subject_public_key_info,
-            has_unique_ids: t.issuer_unique_id.is_some() || t.subject_unique_id.is_some(),
+            issuer_unique_id: t.issuer_unique_id,
+            subject_unique_id: t.subject_unique_id,
             extensions: Vec::new(),
             problems: Vec::new(),
             basic_constraints: None,
@@ -202,23 +201,13 @@ impl CertView {
         };
         for e in t.extensions.unwrap_or_default() {
             let oid = e.extn_id;
-            let value = e.extn_value.as_bytes().to_vec();
-            if view.extensions.iter().any(|x| x.oid == oid) {
+            if view.extensions.iter().any(|x| x.extn_id == oid) {
                 view.problems.push(ExtProblem::Duplicate { oid });
             }
-            let known = match view.decode_extension(oid, &value) {
-                Ok(known) => known,
-                Err(()) => {
-                    view.problems.push(ExtProblem::Malformed { oid });
-                    true
-                }
-            };
-            view.extensions.push(RawExtension {
-                oid,
-                critical: e.critical,
-                value,
-                known,
-            });
+            if view.decode_extension(oid, e.extn_value.as_bytes()).is_err() {
+                view.problems.push(ExtProblem::Malformed { oid });
+            }
+            view.extensions.push(e);
         }
         Ok(view)
     }
@@ -282,8 +271,8 @@ impl CertView {
     }
 
     /// The extension with this OID, as it is in the certificate.
-    pub fn extension(&self, oid: Oid) -> Option<&RawExtension> {
-        self.extensions.iter().find(|e| e.oid == oid)
+    pub fn extension(&self, oid: Oid) -> Option<&Extension> {
+        self.extensions.iter().find(|e| e.extn_id == oid)
     }
 
     /// The subject's attribute values of type `oid` that read as text.
@@ -294,6 +283,11 @@ impl CertView {
             .filter(|atv| atv.oid == oid)
             .filter_map(|atv| crate::name::attribute_value_string(&atv.value))
             .collect()
+    }
+
+    /// issuerUniqueID or subjectUniqueID is present.
+    pub fn has_unique_ids(&self) -> bool {
+        self.issuer_unique_id.is_some() || self.subject_unique_id.is_some()
     }
 
     /// SHA-256 of the whole certificate.

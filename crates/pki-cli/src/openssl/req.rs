@@ -217,7 +217,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     if p.flag("text") {
         out.text(&match &made {
             Made::Req(r) => text::request(r),
-            Made::Cert(c) => text::certificate(c),
+            Made::Cert(c) => text::certificate(&super::x509::view_of(c)?),
         });
     }
     if p.flag("subject") {

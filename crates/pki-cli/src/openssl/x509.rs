@@ -338,14 +338,14 @@ fn print(
             out.line(format_args!("{}", text::modulus(&key)));
         }
         Print::Pubkey => out.text(&super::pkey::spki_pem(tbs.subject_public_key_info())?),
-        Print::Text => out.text(&text::certificate(cert)),
+        Print::Text => out.text(&text::certificate(&view_of(cert)?)),
         Print::Purpose => out.text(&super::purpose::print(cert)),
         Print::SubjectHash => out.line(format_args!("{}", text::name_hash(tbs.subject()))),
         Print::IssuerHash => out.line(format_args!("{}", text::name_hash(tbs.issuer()))),
         Print::Ext => {
             let list = p.value("ext").unwrap_or_default();
             let names: Vec<&str> = list.split(',').map(str::trim).collect();
-            let s = text::extensions_named(cert, &names);
+            let s = text::extensions_named(&view_of(cert)?, &names);
             if s.is_empty() {
                 note(format_args!("No extensions in certificate"));
             }
@@ -363,7 +363,7 @@ pub(super) fn matches_host(cert: &Certificate, host: &str) -> Result<bool, Fail>
 }
 
 /// The verifier's view of a certificate already decoded.
-fn view_of(cert: &Certificate) -> Result<pki_core::view::CertView, Fail> {
+pub(super) fn view_of(cert: &Certificate) -> Result<pki_core::view::CertView, Fail> {
     use der::Encode;
     let der = cert
         .to_der()

@@ -1,7 +1,7 @@
-//! A second certificate decoder for legal encodings the `der`/x509-cert crates refuse.
-//!
-//! Same structure as [`Certificate`](x509_cert::Certificate) ([RFC 5280 4.1]) and still DER,
-//! with two fields read by hand:
+//! The TBSCertificate as [`crate::view::CertView`] reads it — the one certificate parse that
+//! `pki show`, `pki lint` and the verifier share — for legal encodings the `der`/x509-cert
+//! crates refuse. Same structure as x509-cert's ([RFC 5280 4.1]) and still DER, with two
+//! fields read by hand:
 //! - serialNumber: any INTEGER, whatever its length (x509-cert refuses more than 21 octets;
 //!   RFC 5280 4.1.2.2 asks issuers for at most 20, and lint says so);
 //! - each Time: a UTCTime read as RFC 5280 4.1.2.5.1 says, YY >= 50 meaning 19YY and YY < 50
@@ -11,7 +11,7 @@
 //! [RFC 5280 4.1]: https://www.rfc-editor.org/rfc/rfc5280#section-4.1
 
 use der::{
-    Decode, Sequence, Tag, Tagged,
+    Sequence, Tag, Tagged,
     asn1::{Any, BitString, Int},
 };
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
@@ -41,33 +41,6 @@ pub(crate) struct TbsCertificate {
 pub(crate) struct Validity {
     pub not_before: Any,
     pub not_after: Any,
-}
-
-#[derive(Sequence)]
-pub(crate) struct Certificate {
-    pub tbs_certificate: TbsCertificate,
-    pub signature_algorithm: AlgorithmIdentifierOwned,
-    pub signature: BitString,
-}
-
-/// A certificate read leniently, its times parsed.
-pub(crate) struct Lenient {
-    pub cert: Certificate,
-    pub not_before: TimeInfo,
-    pub not_after: TimeInfo,
-}
-
-/// Decodes `der` (the whole input) leniently; `None` when it is not a certificate this way either.
-pub(crate) fn decode(der: &[u8]) -> Option<Lenient> {
-    let cert = Certificate::from_der(der).ok()?;
-    let v = &cert.tbs_certificate.validity;
-    let not_before = time(&v.not_before)?;
-    let not_after = time(&v.not_after)?;
-    Some(Lenient {
-        cert,
-        not_before,
-        not_after,
-    })
 }
 
 /// A UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`), DER forms only.

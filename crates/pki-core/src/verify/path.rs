@@ -360,11 +360,11 @@ fn critical(c: &CertView) -> Result<(), (Reason, String)> {
     match c
         .extensions
         .iter()
-        .find(|e| e.critical && !HANDLED.contains(&e.oid))
+        .find(|e| e.critical && !HANDLED.contains(&e.extn_id))
     {
         Some(e) => Err((
             Reason::UnhandledCriticalExtension,
-            format!("critical extension {} is not processed by pki", e.oid),
+            format!("critical extension {} is not processed by pki", e.extn_id),
         )),
         None => Ok(()),
     }
