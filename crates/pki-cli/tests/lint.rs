@@ -215,6 +215,11 @@ fn raw_ext(oid: &str, critical: bool, value: &[u8]) -> Extension {
     }
 }
 
+/// A CRL entry's reasonCode extension (RFC 5280 5.3.1).
+fn reason_code(r: x509_cert::ext::pkix::crl::CrlReason) -> Extension {
+    raw_ext("2.5.29.21", false, &r.to_der().expect("reason"))
+}
+
 fn raw_san(names: Vec<GeneralName>) -> Extension {
     raw_ext(
         "2.5.29.17",
@@ -849,11 +854,7 @@ fn crl_tbs() -> x509_cert::crl::TbsCertList {
         revoked_certificates: Some(vec![RevokedCert {
             serial_number: SerialNumber::new(&[0x10]).expect("serial"),
             revocation_date: utc(2026),
-            crl_entry_extensions: Some(vec![raw_ext(
-                "2.5.29.21",
-                false,
-                &CrlReason::KeyCompromise.to_der().expect("reason"),
-            )]),
+            crl_entry_extensions: Some(vec![reason_code(CrlReason::KeyCompromise)]),
         }]),
         crl_extensions: Some(vec![
             raw_ext("2.5.29.35", false, &aki.to_der().expect("aki")),
@@ -1029,28 +1030,14 @@ fn crl_cases() -> Vec<(
         (
             "reasonCode unspecified",
             Box::new(move |t, _| {
-                entry_ext(
-                    t,
-                    raw_ext(
-                        "2.5.29.21",
-                        false,
-                        &CrlReason::Unspecified.to_der().expect("r"),
-                    ),
-                );
+                entry_ext(t, reason_code(CrlReason::Unspecified));
             }),
             vec!["crl-reason-unspecified"],
         ),
         (
             "removeFromCRL in a complete CRL",
             Box::new(move |t, _| {
-                entry_ext(
-                    t,
-                    raw_ext(
-                        "2.5.29.21",
-                        false,
-                        &CrlReason::RemoveFromCRL.to_der().expect("r"),
-                    ),
-                );
+                entry_ext(t, reason_code(CrlReason::RemoveFromCRL));
             }),
             vec!["crl-remove-not-delta"],
         ),

@@ -6,7 +6,7 @@ mod util;
 
 use std::fs;
 
-use util::{TestDir, openssl, pki};
+use util::{TestDir, data_path, openssl, pki};
 
 fn set(dir: &TestDir, name: &str) {
     pki(dir, &["init", name, "--node", "etcd01=127.0.0.1"], &[]).ok();
@@ -325,6 +325,37 @@ fn bad_input_is_an_error_naming_the_file() {
     );
 }
 
+/// A truncated or foreign file given to the drop-in's `-CRLfile`: one line naming the file,
+/// and the real openssl's exit status (1, which `openssl verify` gives when a CRL file does
+/// not load).
+#[test]
+fn dropin_bad_crl_file_is_named() {
+    let d = TestDir::new("verify-bad-crl");
+    set(&d, "s");
+    let crl = fs::read(data_path("pkits/PKITS_data/crls/GoodCACRL.crl")).expect("read");
+    fs::write(d.join("cut.crl"), &crl[..crl.len() / 2]).expect("write");
+    fs::write(d.join("text.crl"), "not a CRL\n").expect("write");
+    for file in ["cut.crl", "text.crl"] {
+        let args = [
+            "verify",
+            "-CAfile",
+            "s/ca.crt",
+            "-CRLfile",
+            file,
+            "-crl_check",
+            "s/client.crt",
+        ];
+        let ours = pki(&d, &[&["openssl"][..], &args].concat(), &[]);
+        let theirs = openssl(&d, &args);
+        assert_eq!(ours.code(), theirs.code(), "{file}: {}", ours.stderr());
+        assert_eq!(
+            ours.stderr(),
+            format!("verify: {file}: not a CRL (PEM X509 CRL or DER)\n")
+        );
+        assert_eq!(ours.stdout(), "");
+    }
+}
+
 /// `pki openssl verify` with OpenSSL's options gives the real openssl's verdict, error line and
 /// exit status on PKITS cases (DER files from tests/data, converted to PEM by openssl).
 #[test]
@@ -480,27 +511,33 @@ fn openssl_verify_options_match_the_real_openssl() {
     for args in cases {
         let mut full = vec!["verify"];
         full.extend(&args);
-        let ours = pki(&d, &[&["openssl"], full.as_slice()].concat(), &[]);
-        let theirs = openssl(&d, &full);
-        assert_eq!(
-            ours.code(),
-            theirs.code(),
-            "{args:?}\nours: {}\ntheirs: {}",
-            ours.stderr(),
-            theirs.stderr()
-        );
-        assert_eq!(ours.stdout(), theirs.stdout(), "{args:?}");
-        let error_line = |s: String| {
-            s.lines()
-                .find(|l| l.starts_with("error ") && l.contains("depth lookup"))
-                .map(str::to_owned)
-        };
-        assert_eq!(
-            error_line(ours.stderr()),
-            error_line(theirs.stderr()),
-            "{args:?}"
-        );
+        assert_same_as_openssl(&d, &full);
     }
+}
+
+/// `pki openssl ARGS` and the real `openssl ARGS` give the same exit status, the same
+/// standard output and the same `error N at D depth lookup: ...` line.
+fn assert_same_as_openssl(d: &TestDir, args: &[&str]) {
+    let ours = pki(d, &[&["openssl"], args].concat(), &[]);
+    let theirs = openssl(d, args);
+    assert_eq!(
+        ours.code(),
+        theirs.code(),
+        "{args:?}\nours: {}\ntheirs: {}",
+        ours.stderr(),
+        theirs.stderr()
+    );
+    assert_eq!(ours.stdout(), theirs.stdout(), "{args:?}");
+    let error_line = |s: String| {
+        s.lines()
+            .find(|l| l.starts_with("error ") && l.contains("depth lookup"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        error_line(ours.stderr()),
+        error_line(theirs.stderr()),
+        "{args:?}"
+    );
 }
 
 /// Every PKITS case that needs CRLs (indirect, partitioned and delta CRLs, separate
@@ -636,26 +673,7 @@ fn openssl_verify_purposes_match_the_real_openssl() {
                     args.push("-x509_strict");
                 }
                 args.push(cert);
-                let ours = pki(&d, &[&["openssl"], args.as_slice()].concat(), &[]);
-                let theirs = openssl(&d, &args);
-                assert_eq!(
-                    ours.code(),
-                    theirs.code(),
-                    "{args:?}\nours: {}\ntheirs: {}",
-                    ours.stderr(),
-                    theirs.stderr()
-                );
-                assert_eq!(ours.stdout(), theirs.stdout(), "{args:?}");
-                let error_line = |s: String| {
-                    s.lines()
-                        .find(|l| l.starts_with("error ") && l.contains("depth lookup"))
-                        .map(str::to_owned)
-                };
-                assert_eq!(
-                    error_line(ours.stderr()),
-                    error_line(theirs.stderr()),
-                    "{args:?}"
-                );
+                assert_same_as_openssl(&d, &args);
             }
         }
     }

@@ -17,6 +17,7 @@
 
 pub mod crl;
 mod extension;
+pub(crate) use extension::reason_name;
 pub(crate) mod format;
 mod key;
 pub(crate) mod lenient;

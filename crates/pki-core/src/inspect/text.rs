@@ -85,14 +85,7 @@ fn certificate(out: &mut Out, c: &CertificateInfo) {
     out.field(2, "Version", &c.version.to_string());
     out.field(2, "Serial number", &colons(&c.serial.hex).to_lowercase());
     out.field(2, "Serial (decimal)", &c.serial.decimal);
-    out.field(2, "Signature algorithm", &algorithm(&c.signature_algorithm));
-    if c.tbs_signature_algorithm != c.signature_algorithm {
-        out.field(
-            2,
-            "TBS signature alg.",
-            &algorithm(&c.tbs_signature_algorithm),
-        );
-    }
+    signature_algorithms(out, &c.signature_algorithm, &c.tbs_signature_algorithm);
     out.field(2, "Issuer", &c.issuer.text);
     out.field(2, "Subject", &c.subject.text);
     validity(out, &c.validity);
@@ -110,18 +103,20 @@ fn certificate(out: &mut Out, c: &CertificateInfo) {
     out.field(2, "SHA-1 fingerprint", &colons(&c.fingerprints.sha1));
 }
 
+/// The outer signature algorithm, and the signed one when it differs (which a verifier
+/// refuses, RFC 5280 4.1.1.2).
+fn signature_algorithms(out: &mut Out, outer: &Algorithm, signed: &Algorithm) {
+    out.field(2, "Signature algorithm", &algorithm(outer));
+    if signed != outer {
+        out.field(2, "TBS signature alg.", &algorithm(signed));
+    }
+}
+
 fn crl(out: &mut Out, c: &super::crl::CrlInfo) {
     use super::crl::CrlState;
     out.heading(0, "Certificate revocation list");
     out.field(2, "Version", &c.version.to_string());
-    out.field(2, "Signature algorithm", &algorithm(&c.signature_algorithm));
-    if c.tbs_signature_algorithm != c.signature_algorithm {
-        out.field(
-            2,
-            "TBS signature alg.",
-            &algorithm(&c.tbs_signature_algorithm),
-        );
-    }
+    signature_algorithms(out, &c.signature_algorithm, &c.tbs_signature_algorithm);
     out.field(2, "Issuer", &c.issuer.text);
     let time = |t: &super::TimeInfo| format!("{} ({})", t.time, t.encoding);
     out.field(2, "This update", &time(&c.this_update));

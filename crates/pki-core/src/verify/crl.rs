@@ -563,25 +563,10 @@ fn one(
             format!(
                 "revoked on {} ({})",
                 crate::inspect::format_unix(e.date),
-                reason_name(e.reason)
+                crate::inspect::reason_name(e.reason)
             ),
         )),
         _ => Ok(Some(interim)),
-    }
-}
-
-fn reason_name(r: CrlReason) -> &'static str {
-    match r {
-        CrlReason::Unspecified => "unspecified",
-        CrlReason::KeyCompromise => "keyCompromise",
-        CrlReason::CaCompromise => "cACompromise",
-        CrlReason::AffiliationChanged => "affiliationChanged",
-        CrlReason::Superseded => "superseded",
-        CrlReason::CessationOfOperation => "cessationOfOperation",
-        CrlReason::CertificateHold => "certificateHold",
-        CrlReason::RemoveFromCRL => "removeFromCRL",
-        CrlReason::PrivilegeWithdrawn => "privilegeWithdrawn",
-        CrlReason::AaCompromise => "aACompromise",
     }
 }
 
