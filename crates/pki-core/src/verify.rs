@@ -3,7 +3,7 @@
 //!
 //! [`verify`] builds candidate paths from the leaf to a trust anchor, trying alternatives
 //! (several issuers with one name, cross-signed CAs) depth first, trusted issuers before
-//! untrusted ones, within [`MAX_SIGNATURE_CHECKS`] and [`MAX_PATHS`]; each complete
+//! untrusted ones, within [`MAX_CANDIDATES`], [`MAX_SIGNATURE_CHECKS`] and [`MAX_PATHS`]; each complete
 //! candidate is validated by [`path`] as section 6.1 says. The first valid path is returned;
 //! when none is, the most telling failure: a complete path's first problem, else a signature
 //! that failed, else the deepest point where no issuer was found.
@@ -36,6 +36,10 @@ use crate::view::CertView;
 pub const MAX_SIGNATURE_CHECKS: usize = 256;
 /// The most complete candidate paths one verification validates.
 pub const MAX_PATHS: usize = 64;
+/// The most issuer candidates one verification tries while building paths, a signature
+/// checked before or not: alternatives that lead nowhere can make exponentially many paths
+/// out of few certificates.
+pub const MAX_CANDIDATES: usize = 1024;
 
 /// What the leaf must be good for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +234,7 @@ pub fn verify(
 pub(crate) struct Budget {
     signatures: Cell<usize>,
     paths: Cell<usize>,
+    candidates: Cell<usize>,
 }
 
 impl Budget {
@@ -241,6 +246,19 @@ impl Budget {
             return Err((
                 Reason::BudgetExceeded,
                 format!("more than {MAX_SIGNATURE_CHECKS} signature checks"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts one issuer candidate tried; fails when there were [`MAX_CANDIDATES`].
+    fn candidate(&self) -> Result<(), (Reason, String)> {
+        let n = self.candidates.get() + 1;
+        self.candidates.set(n);
+        if n > MAX_CANDIDATES {
+            return Err((
+                Reason::BudgetExceeded,
+                format!("more than {MAX_CANDIDATES} issuer candidates tried"),
             ));
         }
         Ok(())
@@ -414,6 +432,10 @@ impl Builder<'_, '_> {
             return None;
         }
         for j in candidates {
+            if let Err((reason, detail)) = self.ctx.budget.candidate() {
+                self.record(RANK_BUDGET, reason, chain.len() - 1, detail, chain);
+                return None;
+            }
             if let Err(e) = self.signed_by(cur, j) {
                 if e.reason == Reason::BudgetExceeded {
                     self.record(RANK_BUDGET, e.reason, chain.len() - 1, e.detail, chain);
