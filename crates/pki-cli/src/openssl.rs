@@ -13,7 +13,6 @@
 mod dgst;
 mod genrsa;
 mod pkey;
-mod purpose;
 mod rand;
 mod req;
 mod verify;
@@ -160,6 +159,13 @@ impl Fail {
 
 impl From<pki_core::Error> for Fail {
     fn from(e: pki_core::Error) -> Fail {
+        if let pki_core::Error::Refused {
+            message,
+            usage: true,
+        } = &e
+        {
+            return Fail::Usage(message.clone());
+        }
         let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
         Fail::Error(chain.join(": "))
     }

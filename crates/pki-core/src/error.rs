@@ -136,6 +136,9 @@ pub enum Error {
     },
     /// A path that is not UTF-8, where text is written.
     NotUtf8Path { path: PathBuf },
+    /// What an OpenSSL command line asks for and pki refuses, in OpenSSL's terms; `usage`
+    /// when it is a command-line mistake (OpenSSL then says `Use -help for summary.`).
+    Refused { message: String, usage: bool },
     /// An existing file that `pki init --strict` would skip no longer fits the plan.
     Stale {
         mismatch: Box<crate::init::Mismatch>,
@@ -220,6 +223,7 @@ impl fmt::Display for Error {
                 write!(f, "the path {} is not UTF-8", path.display())
             }
             Error::Stale { mismatch } => write!(f, "{mismatch}"),
+            Error::Refused { message, .. } => f.write_str(message),
         }
     }
 }
@@ -266,6 +270,22 @@ impl Error {
         Error::InFile {
             path: path.into(),
             source: Box::new(self),
+        }
+    }
+
+    /// A refusal of what an OpenSSL command line asks for ([`Error::Refused`]).
+    pub fn refused(message: impl Into<String>) -> Error {
+        Error::Refused {
+            message: message.into(),
+            usage: false,
+        }
+    }
+
+    /// A command-line mistake, in OpenSSL's terms ([`Error::Refused`] with `usage`).
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Refused {
+            message: message.into(),
+            usage: true,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod key;
 pub mod lint;
 pub mod name;
+pub mod openssl;
 pub mod pem;
 pub mod serial;
 pub mod text;

@@ -56,54 +56,86 @@ impl Alg {
     }
 }
 
-pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
-    let p = parse("dgst", " [file...]", OPTS, args)?;
-    if p.help {
-        return Ok(ExitCode::SUCCESS);
+/// `dgst`'s options, read once from the command line.
+#[derive(Debug)]
+struct Args {
+    alg: Alg,
+    /// What the digest is called in `NAME(file)= ` lines.
+    label: &'static str,
+    binary: bool,
+    colons: bool,
+    coreutils: bool,
+    out: Option<String>,
+    files: Vec<String>,
+}
+
+impl Args {
+    /// `None` for `-help`.
+    fn parse(args: &[String]) -> Result<Option<Args>, Fail> {
+        let p = parse("dgst", " [file...]", OPTS, args)?;
+        if p.help {
+            return Ok(None);
+        }
+        let algs = [
+            ("sha1", Alg::Sha1),
+            ("sha256", Alg::Sha256),
+            ("sha384", Alg::Sha384),
+            ("sha512", Alg::Sha512),
+        ];
+        let chosen = algs
+            .iter()
+            .filter_map(|(n, a)| p.position(n).map(|i| (i, *a)))
+            .max_by_key(|(i, _)| *i)
+            .map(|(_, a)| a);
+        // Without a digest option OpenSSL 3.0 uses SHA-256 and calls it SHA256.
+        let (alg, label) = match chosen {
+            Some(a) => (a, a.label()),
+            None => (Alg::Sha256, "SHA256"),
+        };
+        Ok(Some(Args {
+            alg,
+            label,
+            binary: p.flag("binary"),
+            colons: p.flag("c"),
+            coreutils: p.flag("r"),
+            out: p.value("out").map(str::to_owned),
+            files: p.params.clone(),
+        }))
     }
-    let algs = [
-        ("sha1", Alg::Sha1),
-        ("sha256", Alg::Sha256),
-        ("sha384", Alg::Sha384),
-        ("sha512", Alg::Sha512),
-    ];
-    let chosen = algs
-        .iter()
-        .filter_map(|(n, a)| p.position(n).map(|i| (i, *a)))
-        .max_by_key(|(i, _)| *i)
-        .map(|(_, a)| a);
-    // Without a digest option OpenSSL 3.0 uses SHA-256 and calls it SHA256.
-    let (alg, label) = match chosen {
-        Some(a) => (a, a.label()),
-        None => (Alg::Sha256, "SHA256"),
+}
+
+pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
+    let Some(a) = Args::parse(args)? else {
+        return Ok(ExitCode::SUCCESS);
     };
-    let inputs: Vec<Option<&str>> = if p.params.is_empty() {
+    let (alg, label) = (a.alg, a.label);
+    let inputs: Vec<Option<&str>> = if a.files.is_empty() {
         vec![None]
     } else {
-        p.params.iter().map(|s| Some(s.as_str())).collect()
+        a.files.iter().map(|s| Some(s.as_str())).collect()
     };
     let mut out = Output::default();
     for input in inputs {
         let (data, name) = read_input(input)?;
         let md = alg.digest(&data);
         let name = name.display();
-        if p.flag("binary") {
+        if a.binary {
             out.bytes(&md);
             continue;
         }
         let mut hex = String::new();
         for (i, b) in md.iter().enumerate() {
-            if i > 0 && p.flag("c") {
+            if i > 0 && a.colons {
                 hex.push(':');
             }
             let _ = write!(hex, "{b:02x}");
         }
-        if p.flag("r") {
+        if a.coreutils {
             out.line(format_args!("{hex} *{name}"));
         } else {
             out.line(format_args!("{label}({name})= {hex}"));
         }
     }
-    out.deliver(p.value("out"), Mode::Public)?;
+    out.deliver(a.out.as_deref(), Mode::Public)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -64,10 +64,20 @@ fn bits(text: &str) -> Result<KeyBits, Fail> {
     Ok(KeyBits::new(n)?)
 }
 
-fn write_key(bits: KeyBits, out: Option<&str>, traditional: bool) -> Result<ExitCode, Fail> {
+/// What `genrsa` and `genpkey` make, read once from the command line.
+#[derive(Debug)]
+struct Args {
+    bits: KeyBits,
+    out: Option<String>,
+    /// PKCS#1 (`RSA PRIVATE KEY`) instead of PKCS#8.
+    traditional: bool,
+}
+
+fn write_key(a: Args) -> Result<ExitCode, Fail> {
+    let out = a.out.as_deref();
     refuse_existing(out)?;
-    let key = PrivateKey::generate(bits)?;
-    let pem = if traditional {
+    let key = PrivateKey::generate(a.bits)?;
+    let pem = if a.traditional {
         zeroize::Zeroizing::new(pki_core::pem::encode(
             pki_core::pem::RSA_PRIVATE_KEY,
             &key.to_pkcs1_der()?,
@@ -82,22 +92,42 @@ fn write_key(bits: KeyBits, out: Option<&str>, traditional: bool) -> Result<Exit
 }
 
 pub(super) fn genrsa(args: &[String]) -> Result<ExitCode, Fail> {
+    match genrsa_args(args)? {
+        Some(a) => write_key(a),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `genrsa`'s options; `None` for `-help`.
+fn genrsa_args(args: &[String]) -> Result<Option<Args>, Fail> {
     let p = parse("genrsa", " numbits", GENRSA, args)?;
     if p.help {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(None);
     }
     let bits = match p.params.as_slice() {
         [] => KeyBits::DEFAULT,
         [n] => bits(n)?,
         _ => return Err(Fail::Usage("Extra arguments given.".into())),
     };
-    write_key(bits, p.value("out"), p.flag("traditional"))
+    Ok(Some(Args {
+        bits,
+        out: p.value("out").map(str::to_owned),
+        traditional: p.flag("traditional"),
+    }))
 }
 
 pub(super) fn genpkey(args: &[String]) -> Result<ExitCode, Fail> {
+    match genpkey_args(args)? {
+        Some(a) => write_key(a),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `genpkey`'s options; `None` for `-help`.
+fn genpkey_args(args: &[String]) -> Result<Option<Args>, Fail> {
     let p = parse("genpkey", "", GENPKEY, args)?;
     if p.help {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(None);
     }
     p.no_params()?;
     match p.value("algorithm") {
@@ -134,5 +164,9 @@ pub(super) fn genpkey(args: &[String]) -> Result<ExitCode, Fail> {
             }
         }
     }
-    write_key(key_bits, p.value("out"), false)
+    Ok(Some(Args {
+        bits: key_bits,
+        out: p.value("out").map(str::to_owned),
+        traditional: false,
+    }))
 }

@@ -66,74 +66,83 @@ pub(super) fn spki_pem(spki: &SubjectPublicKeyInfoOwned) -> Result<String, Fail>
     Ok(pem::encode(pem::PUBLIC_KEY, &der))
 }
 
-/// The first PEM block with one of `labels`, alone; anything else as it is. OpenSSL reads the
-/// first key of a file that also holds certificates (`x509 -pubkey` output, key bundles).
-fn first_block(bytes: &[u8], labels: &[&str]) -> Zeroizing<Vec<u8>> {
-    let found = pem::is_pem(bytes)
-        .then(|| pem::decode_all(bytes).ok())
-        .flatten()
-        .and_then(|blocks| {
-            blocks
-                .into_iter()
-                .find(|b| labels.contains(&b.label.as_str()))
-                .map(|b| Zeroizing::new(pem::encode(&b.label, &Zeroizing::new(b.der)).into_bytes()))
-        });
-    found.unwrap_or_else(|| Zeroizing::new(bytes.to_vec()))
-}
-
-/// A private key, from the first private key block of a PEM input.
-pub(super) fn decode_private_key(bytes: &[u8]) -> pki_core::Result<PrivateKey> {
-    PrivateKey::decode(&first_block(
-        bytes,
-        &[
-            pem::PRIVATE_KEY,
-            pem::RSA_PRIVATE_KEY,
-            pem::ENCRYPTED_PRIVATE_KEY,
-        ],
-    ))
-}
-
-/// A public key, from the first public key block of a PEM input.
-fn decode_public_key(bytes: &[u8]) -> pki_core::Result<PublicKey> {
-    PublicKey::decode(&first_block(bytes, &[pem::PUBLIC_KEY, pem::RSA_PUBLIC_KEY]))
-}
-
 enum Key {
     Private(Box<PrivateKey>),
     Public(PublicKey),
 }
 
-pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
-    let cmd = match which {
-        Which::Rsa => "rsa",
-        Which::Pkey => "pkey",
-    };
-    let table: Vec<Opt> = match which {
-        Which::Rsa => OPTS.iter().chain(RSA_OPTS).copied().collect(),
-        Which::Pkey => OPTS.iter().chain(PKEY_OPTS).copied().collect(),
-    };
-    let p = parse(cmd, "", &table, args)?;
-    if p.help {
-        return Ok(ExitCode::SUCCESS);
+/// `rsa`'s and `pkey`'s options, read once from the command line.
+#[derive(Debug)]
+struct Args {
+    input: Option<String>,
+    /// `-inform`, when given (otherwise detected).
+    inform: Option<Format>,
+    out: Option<String>,
+    outform: Format,
+    pubin: bool,
+    pubout: bool,
+    traditional: bool,
+    check: bool,
+    noout: bool,
+    text: bool,
+    modulus: bool,
+    text_pub: bool,
+    pubcheck: bool,
+}
+
+impl Args {
+    /// `None` for `-help`.
+    fn parse(which: Which, args: &[String]) -> Result<Option<Args>, Fail> {
+        let cmd = match which {
+            Which::Rsa => "rsa",
+            Which::Pkey => "pkey",
+        };
+        let table: Vec<Opt> = match which {
+            Which::Rsa => OPTS.iter().chain(RSA_OPTS).copied().collect(),
+            Which::Pkey => OPTS.iter().chain(PKEY_OPTS).copied().collect(),
+        };
+        let p = parse(cmd, "", &table, args)?;
+        if p.help {
+            return Ok(None);
+        }
+        p.no_params()?;
+        Ok(Some(Args {
+            input: p.value("in").map(str::to_owned),
+            inform: p
+                .value("inform")
+                .map(|_| Format::from_opt(&p, "inform"))
+                .transpose()?,
+            out: p.value("out").map(str::to_owned),
+            outform: Format::from_opt(&p, "outform")?,
+            pubin: p.flag("pubin"),
+            pubout: p.flag("pubout"),
+            traditional: p.flag("traditional"),
+            check: p.flag("check"),
+            noout: p.flag("noout"),
+            text: p.flag("text"),
+            modulus: p.flag("modulus"),
+            text_pub: p.flag("text_pub"),
+            pubcheck: p.flag("pubcheck"),
+        }))
     }
-    p.no_params()?;
-    let inform = p
-        .value("inform")
-        .map(|_| Format::from_opt(&p, "inform"))
-        .transpose()?;
-    let outform = Format::from_opt(&p, "outform")?;
-    let (bytes, path) = read_input(p.value("in"))?;
-    if inform == Some(Format::Der) && pem::is_pem(&bytes) {
+}
+
+pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
+    let Some(a) = Args::parse(which, args)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let (bytes, path) = read_input(a.input.as_deref())?;
+    if a.inform == Some(Format::Der) && pem::is_pem(&bytes) {
         return Err(Fail::msg(format!(
             "{}: -inform DER given, but the input is PEM",
             path.display()
         )));
     }
-    let key = if p.flag("pubin") {
-        Key::Public(decode_public_key(&bytes).map_err(|e| e.in_file(&path))?)
+    let key = if a.pubin {
+        Key::Public(pki_core::openssl::first_public_key(&bytes).map_err(|e| e.in_file(&path))?)
     } else {
         Key::Private(Box::new(
-            decode_private_key(&bytes).map_err(|e| e.in_file(&path))?,
+            pki_core::openssl::first_private_key(&bytes).map_err(|e| e.in_file(&path))?,
         ))
     };
     let public = match &key {
@@ -167,7 +176,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         Ok(())
     };
     let key_text = |out: &mut Output| -> Result<(), Fail> {
-        match (&key, which, p.flag("pubout") || p.flag("text_pub")) {
+        match (&key, which, a.pubout || a.text_pub) {
             (Key::Private(_), Which::Pkey, true) | (Key::Public(_), _, _) => {
                 out.text(&text::public_key(&public))
             }
@@ -175,36 +184,35 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         }
         Ok(())
     };
-    let secret_out = matches!(key, Key::Private(_))
-        && ((!p.flag("pubout") && !p.flag("noout")) || p.flag("text"));
+    let secret_out = matches!(key, Key::Private(_)) && ((!a.pubout && !a.noout) || a.text);
     match which {
         Which::Rsa => {
-            if p.flag("text") {
+            if a.text {
                 key_text(&mut out)?;
             }
-            if p.flag("modulus") {
+            if a.modulus {
                 out.line(format_args!("{}", text::modulus(&public)));
             }
-            if p.flag("check") {
+            if a.check {
                 check(&mut out)?;
             }
-            if !p.flag("noout") {
+            if !a.noout {
                 note(format_args!("writing RSA key"));
-                write_key(&mut out, &key, &p, outform, which)?;
+                write_key(&mut out, &key, &a, which)?;
             }
         }
         Which::Pkey => {
-            if p.flag("check") {
+            if a.check {
                 check(&mut out)?;
             }
-            if p.flag("pubcheck") {
+            if a.pubcheck {
                 // The RSA public key was checked when it was read (modulus, exponent).
                 out.line(format_args!("Key is valid"));
             }
-            if !p.flag("noout") {
-                write_key(&mut out, &key, &p, outform, which)?;
+            if !a.noout {
+                write_key(&mut out, &key, &a, which)?;
             }
-            if p.flag("text") || p.flag("text_pub") {
+            if a.text || a.text_pub {
                 key_text(&mut out)?;
             }
         }
@@ -214,26 +222,21 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
     } else {
         Mode::Public
     };
-    if p.flag("out") && out.is_empty() {
+    if a.out.is_some() && out.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    out.deliver(p.value("out"), mode)?;
+    out.deliver(a.out.as_deref(), mode)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// OpenSSL 3 writes PKCS#8 unless `-traditional`, except `pkey -outform DER`, which writes
 /// PKCS#1.
-fn write_key(
-    out: &mut Output,
-    key: &Key,
-    p: &super::Parsed,
-    form: Format,
-    which: Which,
-) -> Result<(), Fail> {
-    let public = p.flag("pubout") || matches!(key, Key::Public(_));
+fn write_key(out: &mut Output, key: &Key, a: &Args, which: Which) -> Result<(), Fail> {
+    let form = a.outform;
+    let public = a.pubout || matches!(key, Key::Public(_));
     match key {
         Key::Private(k) if !public => {
-            let pkcs1 = p.flag("traditional") || (which == Which::Pkey && form == Format::Der);
+            let pkcs1 = a.traditional || (which == Which::Pkey && form == Format::Der);
             let (label, der) = if pkcs1 {
                 (pem::RSA_PRIVATE_KEY, k.to_pkcs1_der()?)
             } else {

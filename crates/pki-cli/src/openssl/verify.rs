@@ -105,25 +105,59 @@ const OPTS: &[Opt] = &[
     ),
 ];
 
-pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
-    let p = parse("verify", " [cert...]", OPTS, args)?;
-    if p.help {
-        return Ok(ExitCode::SUCCESS);
+/// `verify`'s options, read once from the command line.
+#[derive(Debug)]
+struct Args {
+    cafile: String,
+    untrusted: Vec<String>,
+    crlfiles: Vec<String>,
+    /// The validator's options (CRLs added once read).
+    opts: Options,
+    /// `-purpose`, OpenSSL's short name.
+    purpose: Option<String>,
+    show_chain: bool,
+    /// The certificates to verify; none is stdin.
+    certs: Vec<String>,
+}
+
+impl Args {
+    /// `None` for `-help`.
+    fn parse(args: &[String]) -> Result<Option<Args>, Fail> {
+        let p = parse("verify", " [cert...]", OPTS, args)?;
+        if p.help {
+            return Ok(None);
+        }
+        let cafile = p.value("CAfile").ok_or_else(|| {
+            Fail::Usage(
+                "-CAfile is required: pki does not read the system trust store (-CApath, \
+                 default locations)"
+                    .into(),
+            )
+        })?;
+        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+        Ok(Some(Args {
+            cafile: cafile.to_owned(),
+            untrusted: owned(p.values("untrusted")),
+            crlfiles: owned(p.values("CRLfile")),
+            opts: options(&p)?,
+            purpose: p.value("purpose").map(str::to_owned),
+            show_chain: p.flag("show_chain"),
+            certs: p.params.clone(),
+        }))
     }
-    let cafile = p.value("CAfile").ok_or_else(|| {
-        Fail::Usage(
-            "-CAfile is required: pki does not read the system trust store (-CApath, \
-             default locations)"
-                .into(),
-        )
-    })?;
-    let trusted = load(cafile, view::decode_all)?;
+}
+
+pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
+    let Some(a) = Args::parse(args)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let trusted = load(&a.cafile, view::decode_all)?;
     let mut untrusted = Vec::new();
-    for f in p.values("untrusted") {
+    for f in &a.untrusted {
         untrusted.extend(load(f, view::decode_all)?);
     }
-    let mut opts = options(&p)?;
-    for f in p.values("CRLfile") {
+    let mut opts = a.opts;
+    for f in &a.crlfiles {
         let (bytes, path) = read_input(Some(f))?;
         if verify::crl::parse_all(std::slice::from_ref(&bytes)).is_none_or(|c| c.is_empty()) {
             return Err(Fail::Error(format!(
@@ -133,10 +167,10 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         }
         opts.crls.push(bytes);
     }
-    let inputs: Vec<Option<&str>> = if p.params.is_empty() {
+    let inputs: Vec<Option<&str>> = if a.certs.is_empty() {
         vec![None]
     } else {
-        p.params.iter().map(|s| Some(s.as_str())).collect()
+        a.certs.iter().map(|s| Some(s.as_str())).collect()
     };
     let mut failed = false;
     for input in inputs {
@@ -154,12 +188,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             }
         };
         let verdict = verify::verify(&leaf, &trusted, &untrusted, &opts)
-            .and_then(|chain| openssl_purpose(p.value("purpose"), chain, opts.strict));
+            .and_then(|chain| openssl_purpose(a.purpose.as_deref(), chain, opts.strict));
         match verdict {
             Ok(chain) => {
                 let mut o = Output::default();
                 o.line(format_args!("{label}: OK"));
-                if p.flag("show_chain") {
+                if a.show_chain {
                     o.line(format_args!("Chain:"));
                     for (depth, c) in chain.iter().enumerate() {
                         let is_trusted = trusted.iter().any(|t| t.der == c.der);
@@ -206,7 +240,7 @@ fn openssl_purpose(
     for (depth, c) in chain.iter().enumerate() {
         let answer = x509_cert::Certificate::from_der(&c.der)
             .ok()
-            .and_then(|cert| super::purpose::check(&cert, purpose, depth > 0));
+            .and_then(|cert| pki_core::openssl::purpose::check(&cert, purpose, depth > 0));
         let ok = match answer {
             Some(1) => true,
             Some(0) | None => false,
@@ -249,7 +283,13 @@ fn options(p: &super::Parsed) -> Result<Options, Fail> {
         Some("sslserver") => Purpose::ServerAuth,
         None => Purpose::Any,
         // The others are OpenSSL's X509_check_purpose on each certificate of the path.
-        Some(other) if super::purpose::PURPOSES.iter().any(|(s, _)| *s == other) => Purpose::Any,
+        Some(other)
+            if pki_core::openssl::purpose::PURPOSES
+                .iter()
+                .any(|(s, _)| *s == other) =>
+        {
+            Purpose::Any
+        }
         Some(other) => return Err(Fail::Error(format!("Invalid purpose {other}"))),
     };
     // OpenSSL verifies DSA signatures (with the key size and digest rules of any other).

@@ -16,12 +16,15 @@ use der::Encode;
 use pki_core::{
     cert::{self, CertBuilder, Issuer},
     csr,
-    ext::ExtSpec,
     files::Mode,
     key::PublicKey,
-    name, pem, serial, text, verify,
+    name,
+    openssl::{self, sign::CopyExtensions},
+    pem, serial, text, verify,
 };
 use x509_cert::Certificate;
+
+use pki_core::text::NameForm;
 
 use super::{Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
 
@@ -182,57 +185,157 @@ fn print_order(p: &Parsed) -> Vec<Print> {
     v.into_iter().map(|(_, _, w)| w).collect()
 }
 
-pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
-    let p = parse("x509", "", OPTS, args)?;
-    if p.help {
-        return Ok(ExitCode::SUCCESS);
+/// `x509`'s options, read once from the command line.
+#[derive(Debug)]
+struct Args {
+    input: Option<String>,
+    inform: Format,
+    out: Option<String>,
+    outform: Format,
+    name_form: NameForm,
+    /// With `-req`: how to sign the CSR.
+    sign: Option<SignArgs>,
+    /// The printing options, in the order they are answered.
+    prints: Vec<Print>,
+    /// `-sha256` after `-sha1`: SHA-256 fingerprints.
+    sha256: bool,
+    /// `-ext`'s names.
+    ext_names: Vec<String>,
+    checkend: Option<i64>,
+    checkhost: Option<String>,
+    checkemail: Option<String>,
+    checkip: Option<String>,
+    noout: bool,
+}
+
+/// `-req`'s options.
+#[derive(Debug)]
+struct SignArgs {
+    ca: Option<String>,
+    ca_key: Option<String>,
+    set_serial: Option<Vec<u8>>,
+    ca_serial: Option<String>,
+    create_serial: bool,
+    days: u32,
+    extfile: Option<String>,
+    extensions: Option<String>,
+    copy: CopyExtensions,
+    /// `-sha1` given after `-sha256`: a SHA-1 signature, which pki refuses.
+    sha1: bool,
+}
+
+impl Args {
+    /// `None` for `-help`.
+    fn parse(args: &[String]) -> Result<Option<Args>, Fail> {
+        let p = parse("x509", "", OPTS, args)?;
+        if p.help {
+            return Ok(None);
+        }
+        p.no_params()?;
+        let owned = |name: &str| p.value(name).map(str::to_owned);
+        let sign = if p.flag("req") {
+            let set_serial = p.value("set_serial");
+            if set_serial.is_some() && p.flag("CAserial") {
+                return Err(Fail::Usage(
+                    "give -set_serial or -CAserial, not both".into(),
+                ));
+            }
+            if set_serial.is_some() && p.flag("CAcreateserial") {
+                return Err(Fail::Usage(
+                    "give -set_serial or -CAcreateserial, not both".into(),
+                ));
+            }
+            Some(SignArgs {
+                ca: owned("CA"),
+                ca_key: owned("CAkey"),
+                set_serial: set_serial.map(openssl::parse_set_serial).transpose()?,
+                ca_serial: owned("CAserial"),
+                create_serial: p.flag("CAcreateserial"),
+                days: p.days("days", 30)?,
+                extfile: owned("extfile"),
+                extensions: owned("extensions"),
+                copy: match p.value("copy_extensions") {
+                    None => CopyExtensions::None,
+                    Some(v) => CopyExtensions::parse(v)?,
+                },
+                sha1: p.position("sha1") > p.position("sha256"),
+            })
+        } else {
+            for opt in [
+                "CA",
+                "CAkey",
+                "CAserial",
+                "CAcreateserial",
+                "set_serial",
+                "days",
+                "extfile",
+                "extensions",
+                "copy_extensions",
+            ] {
+                if p.flag(opt) {
+                    return Err(Fail::Usage(format!(
+                        "-{opt} is used only with -req (pki signs CSRs; re-signing a \
+                         certificate is not supported)"
+                    )));
+                }
+            }
+            None
+        };
+        let checkend = p
+            .value("checkend")
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    Fail::Usage(format!(
+                        "Invalid value {v:?} for -checkend: expected seconds"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(Some(Args {
+            input: owned("in"),
+            inform: Format::from_opt(&p, "inform")?,
+            out: owned("out"),
+            outform: Format::from_opt(&p, "outform")?,
+            name_form: super::name_form(&p)?,
+            sign,
+            prints: print_order(&p),
+            sha256: p.position("sha256") > p.position("sha1"),
+            ext_names: p
+                .value("ext")
+                .unwrap_or_default()
+                .split(',')
+                .map(|n| n.trim().to_owned())
+                .collect(),
+            checkend,
+            checkhost: owned("checkhost"),
+            checkemail: owned("checkemail"),
+            checkip: owned("checkip"),
+            noout: p.flag("noout"),
+        }))
     }
-    p.no_params()?;
-    super::name_form(&p)?;
-    let inform = Format::from_opt(&p, "inform")?;
-    let outform = Format::from_opt(&p, "outform")?;
-    let (bytes, path) = read_input(p.value("in"))?;
-    if inform == Format::Der && pem::is_pem(&bytes) {
+}
+
+pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
+    let Some(a) = Args::parse(args)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let (bytes, path) = read_input(a.input.as_deref())?;
+    if a.inform == Format::Der && pem::is_pem(&bytes) {
         return Err(Fail::msg(format!(
             "{}: -inform DER given, but the input is PEM",
             path.display()
         )));
     }
-    let cert = if p.flag("req") {
-        sign(&p, &bytes, &path)?
-    } else {
-        for opt in [
-            "CA",
-            "CAkey",
-            "CAserial",
-            "CAcreateserial",
-            "set_serial",
-            "days",
-            "extfile",
-            "extensions",
-            "copy_extensions",
-        ] {
-            if p.flag(opt) {
-                return Err(Fail::Usage(format!(
-                    "-{opt} is used only with -req (pki signs CSRs; re-signing a certificate \
-                     is not supported)"
-                )));
-            }
-        }
-        first_certificate(&bytes).map_err(|e| e.in_file(&path))?
+    let cert = match &a.sign {
+        Some(s) => sign(s, &bytes, &path)?,
+        None => openssl::first_certificate(&bytes).map_err(|e| e.in_file(&path))?,
     };
 
     let mut out = Output::default();
-    let sha256 = p.position("sha256") > p.position("sha1");
-    for what in print_order(&p) {
-        print(&mut out, &cert, what, sha256, &p)?;
+    for what in &a.prints {
+        print(&mut out, &cert, *what, &a)?;
     }
-    if let Some(v) = p.value("checkend") {
-        let secs: i64 = v.parse().map_err(|_| {
-            Fail::Usage(format!(
-                "Invalid value {v:?} for -checkend: expected seconds"
-            ))
-        })?;
+    if let Some(secs) = a.checkend {
         let now = SystemTime::now();
         let limit = if secs >= 0 {
             now.checked_add(Duration::from_secs(secs.unsigned_abs()))
@@ -245,37 +348,37 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             "Certificate will {}expire",
             if expires { "" } else { "not " }
         ));
-        out.deliver(p.value("out"), Mode::Public)?;
+        out.deliver(a.out.as_deref(), Mode::Public)?;
         return Ok(ExitCode::from(u8::from(expires)));
     }
-    if let Some(host) = p.value("checkhost") {
+    if let Some(host) = &a.checkhost {
         let ok = matches_host(&cert, host)?;
         out.line(format_args!(
             "Hostname {host} does{} match certificate",
             if ok { "" } else { " NOT" }
         ));
     }
-    if let Some(email) = p.value("checkemail") {
+    if let Some(email) = &a.checkemail {
         let ok = matches_email(&cert, email)?;
         out.line(format_args!(
             "Email {email} does{} match certificate",
             if ok { "" } else { " NOT" }
         ));
     }
-    if let Some(ip) = p.value("checkip") {
+    if let Some(ip) = &a.checkip {
         let ok = matches_ip(&cert, ip)?;
         out.line(format_args!(
             "IP {ip} does{} match certificate",
             if ok { "" } else { " NOT" }
         ));
     }
-    if !p.flag("noout") {
-        match outform {
+    if !a.noout {
+        match a.outform {
             Format::Pem => out.text(&cert::to_pem(&cert)?),
             Format::Der => out.bytes(&der_of(&cert)?),
         }
     }
-    out.deliver(p.value("out"), Mode::Public)?;
+    out.deliver(a.out.as_deref(), Mode::Public)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -284,38 +387,16 @@ fn der_of(cert: &Certificate) -> Result<Vec<u8>, Fail> {
         .map_err(|e| Fail::msg(format!("cannot encode the certificate: {e}")))
 }
 
-/// The first certificate of a PEM input (as OpenSSL reads a bundle), or the DER certificate.
-pub(super) fn first_certificate(bytes: &[u8]) -> pki_core::Result<Certificate> {
-    if pem::is_pem(bytes) {
-        let blocks = pem::decode_all(bytes)?;
-        let block = blocks
-            .iter()
-            .find(|b| b.label == pem::CERTIFICATE || b.label == "TRUSTED CERTIFICATE")
-            .ok_or_else(|| pki_core::Error::PemLabel {
-                expected: pem::CERTIFICATE,
-                found: blocks[0].label.clone(),
-            })?;
-        return cert::decode(pem::encode(pem::CERTIFICATE, &block.der).as_bytes());
-    }
-    cert::decode(bytes)
-}
-
-fn print(
-    out: &mut Output,
-    cert: &Certificate,
-    what: Print,
-    sha256: bool,
-    p: &Parsed,
-) -> Result<(), Fail> {
+fn print(out: &mut Output, cert: &Certificate, what: Print, a: &Args) -> Result<(), Fail> {
     let tbs = cert.tbs_certificate();
     match what {
         Print::Subject => out.line(format_args!(
             "subject={}",
-            text::name_as(tbs.subject(), super::name_form(p)?)
+            text::name_as(tbs.subject(), a.name_form)
         )),
         Print::Issuer => out.line(format_args!(
             "issuer={}",
-            text::name_as(tbs.issuer(), super::name_form(p)?)
+            text::name_as(tbs.issuer(), a.name_form)
         )),
         Print::Serial => out.line(format_args!(
             "serial={}",
@@ -331,7 +412,7 @@ fn print(
         )),
         Print::Fingerprint => out.line(format_args!(
             "{}",
-            text::fingerprint(&der_of(cert)?, sha256)
+            text::fingerprint(&der_of(cert)?, a.sha256)
         )),
         Print::Modulus => {
             let key = PublicKey::from_spki(tbs.subject_public_key_info())?;
@@ -339,12 +420,11 @@ fn print(
         }
         Print::Pubkey => out.text(&super::pkey::spki_pem(tbs.subject_public_key_info())?),
         Print::Text => out.text(&text::certificate(&view_of(cert)?)),
-        Print::Purpose => out.text(&super::purpose::print(cert)),
+        Print::Purpose => out.text(&openssl::purpose::print(cert)),
         Print::SubjectHash => out.line(format_args!("{}", text::name_hash(tbs.subject()))),
         Print::IssuerHash => out.line(format_args!("{}", text::name_hash(tbs.issuer()))),
         Print::Ext => {
-            let list = p.value("ext").unwrap_or_default();
-            let names: Vec<&str> = list.split(',').map(str::trim).collect();
+            let names: Vec<&str> = a.ext_names.iter().map(String::as_str).collect();
             let s = text::extensions_named(&view_of(cert)?, &names);
             if s.is_empty() {
                 note(format_args!("No extensions in certificate"));
@@ -387,8 +467,8 @@ pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
 }
 
 /// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.
-fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
-    if p.position("sha1") > p.position("sha256") {
+fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
+    if a.sha1 {
         return Err(Fail::msg(
             "-sha1 signatures are not made by pki: it signs with SHA-256",
         ));
@@ -398,14 +478,14 @@ fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
         "Certificate request self-signature ok\nsubject={}",
         name::to_openssl_string(&req.info.subject)
     ));
-    let ca_path = p.value("CA").ok_or_else(|| {
+    let ca_path = a.ca.as_deref().ok_or_else(|| {
         Fail::Usage("-req needs -CA (pki does not self-sign with -signkey or -key)".into())
     })?;
     // Without -CAkey the key is read from the -CA file, as OpenSSL does.
-    let ca_key_path = p.value("CAkey").unwrap_or(ca_path);
-    let ca = load(ca_path, first_certificate)?;
-    let ca_key = match load(ca_key_path, super::pkey::decode_private_key) {
-        Err(_) if p.value("CAkey").is_none() => {
+    let ca_key_path = a.ca_key.as_deref().unwrap_or(ca_path);
+    let ca = load(ca_path, openssl::first_certificate)?;
+    let ca_key = match load(ca_key_path, openssl::first_private_key) {
+        Err(_) if a.ca_key.is_none() => {
             return Err(Fail::Plain(format!(
                 "Could not read CA private key from {ca_path}"
             )));
@@ -414,130 +494,25 @@ fn sign(p: &Parsed, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
     };
     let issuer = Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
 
-    let exts = extensions(p, &req)?;
-    let serial = match (p.value("set_serial"), p.value("CAserial")) {
-        (Some(_), Some(_)) => {
-            return Err(Fail::Usage(
-                "give -set_serial or -CAserial, not both".into(),
-            ));
-        }
-        (Some(s), None) => {
-            if p.flag("CAcreateserial") {
-                return Err(Fail::Usage(
-                    "give -set_serial or -CAcreateserial, not both".into(),
-                ));
-            }
-            parse_serial(s)?
-        }
-        (None, Some(file)) => serial::next_from_file(Path::new(file), p.flag("CAcreateserial"))?,
-        (None, None) if p.flag("CAcreateserial") => {
+    let conf = a.extfile.as_deref().map(load_conf).transpose()?;
+    let exts = openssl::sign::extensions(a.copy, &req, conf.as_ref(), a.extensions.as_deref())?;
+    let serial = match (&a.set_serial, &a.ca_serial) {
+        (Some(s), _) => s.clone(),
+        (None, Some(file)) => serial::next_from_file(Path::new(file), a.create_serial)?,
+        (None, None) if a.create_serial => {
             serial::next_from_file(&serial::default_serial_file(Path::new(ca_path)), true)?
         }
         (None, None) => serial::random()?,
     };
     let serial = serial::to_serial_number(&serial)?;
-    let days = p.days("days", 30)?;
     Ok(CertBuilder::new(
         req.info.subject.clone(),
         req.info.public_key.clone(),
         serial,
-        days,
+        a.days,
     )
     .extensions(exts)
     .sign(&issuer)?)
-}
-
-/// `-set_serial`: decimal, or hexadecimal after `0x`, positive.
-pub(super) fn parse_serial(s: &str) -> Result<Vec<u8>, Fail> {
-    let bad = || {
-        Fail::Usage(format!(
-            "Invalid -set_serial {s:?}: expected a positive decimal number or 0x and hex digits"
-        ))
-    };
-    let hex = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) => h.to_owned(),
-        None => {
-            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            decimal_to_hex(s)
-        }
-    };
-    serial::parse_hex(&hex).map_err(|_| bad())
-}
-
-/// A decimal string as hex digits, for serials longer than 64 bits.
-fn decimal_to_hex(s: &str) -> String {
-    let mut bytes: Vec<u8> = vec![0];
-    for d in s.bytes().map(|b| b - b'0') {
-        let mut carry = u16::from(d);
-        for b in bytes.iter_mut().rev() {
-            let v = u16::from(*b) * 10 + carry;
-            *b = (v & 0xff) as u8;
-            carry = v >> 8;
-        }
-        while carry > 0 {
-            bytes.insert(0, (carry & 0xff) as u8);
-            carry >>= 8;
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// The certificate's extensions: the CSR's with `-copy_extensions`, then `-extfile`'s section
-/// (replacing a copied one of the same type, as OpenSSL 3 does).
-fn extensions(p: &Parsed, req: &x509_cert::request::CertReq) -> Result<Vec<ExtSpec>, Fail> {
-    let mut exts: Vec<ExtSpec> = Vec::new();
-    match p.value("copy_extensions") {
-        None | Some("none") => {}
-        Some("copy" | "copyall") => {
-            for e in csr::requested_extensions(req)? {
-                let spec = ExtSpec::from_extension(&e)?.ok_or_else(|| {
-                    Fail::msg(format!(
-                        "-copy_extensions: the CSR's extension {} is not one pki copies \
-                         (basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, key \
-                         identifiers)",
-                        e.extn_id
-                    ))
-                })?;
-                exts.retain(|x| x.oid() != spec.oid());
-                exts.push(spec);
-            }
-        }
-        Some(other) => {
-            return Err(Fail::Usage(format!(
-                "Invalid -copy_extensions {other:?}: use none, copy or copyall"
-            )));
-        }
-    }
-    match (p.value("extfile"), p.value("extensions")) {
-        (Some(file), section) => {
-            let conf = load_conf(file)?;
-            let section = section.unwrap_or_else(|| conf.default_extensions_section());
-            let s = conf
-                .extension_section(section)
-                .map_err(pki_core::Error::from)?;
-            super::req::refuse_none_markers(&s, section)?;
-            for spec in s.specs {
-                exts.retain(|x| x.oid() != spec.oid());
-                exts.push(spec);
-            }
-        }
-        (None, Some(_)) => {
-            return Err(Fail::Usage(
-                "-extensions names a section of -extfile, which is missing".into(),
-            ));
-        }
-        (None, None) if exts.is_empty() => {
-            return Err(Fail::msg(
-                "no -extfile and no extension to copy: OpenSSL would make a version 1 \
-                 certificate without extensions, which pki does not make (give -extfile FILE \
-                 -extensions SECTION, or -copy_extensions copy)",
-            ));
-        }
-        (None, None) => {}
-    }
-    Ok(exts)
 }
 
 #[cfg(test)]
@@ -546,8 +521,6 @@ mod tests {
 
     #[test]
     fn serials_and_hosts() {
-        assert_eq!(decimal_to_hex("255"), "FF");
-        assert_eq!(decimal_to_hex("18446744073709551616"), "010000000000000000");
         assert!(verify::host_matches("*.example.com", "a.example.com"));
         assert!(!verify::host_matches("*.example.com", "a.b.example.com"));
         assert!(!verify::host_matches("*.com", "example.com"));

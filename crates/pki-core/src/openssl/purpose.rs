@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use der::asn1::ObjectIdentifier;
 
-use pki_core::{
+use crate::{
     cert,
     ext::{Eku, ExtSpec, IsCa, KeyUsage, KeyUsageBit as Ku},
 };
@@ -112,7 +112,7 @@ impl Facts {
 }
 
 /// OpenSSL's purposes: the short name of `-purpose`, the name `x509 -purpose` prints.
-pub(super) const PURPOSES: [(&str, &str); 9] = [
+pub const PURPOSES: [(&str, &str); 9] = [
     ("sslclient", "SSL client"),
     ("sslserver", "SSL server"),
     ("nssslserver", "Netscape SSL server"),
@@ -126,7 +126,7 @@ pub(super) const PURPOSES: [(&str, &str); 9] = [
 
 /// `X509_check_purpose(c, purpose, ca)`: 1 yes, 0 no, another code a yes with a warning;
 /// `purpose` is a short name of [`PURPOSES`].
-pub(super) fn check(c: &Certificate, purpose: &str, ca: bool) -> Option<i32> {
+pub fn check(c: &Certificate, purpose: &str, ca: bool) -> Option<i32> {
     let f = Facts::of(c);
     let client = [Ku::DigitalSignature, Ku::KeyAgreement];
     let server = [Ku::DigitalSignature, Ku::KeyEncipherment, Ku::KeyAgreement];
@@ -173,7 +173,7 @@ pub(super) fn check(c: &Certificate, purpose: &str, ca: bool) -> Option<i32> {
 }
 
 /// The `Certificate purposes:` block of `x509 -purpose`.
-pub(super) fn print(c: &Certificate) -> String {
+pub fn print(c: &Certificate) -> String {
     let mut s = String::from("Certificate purposes:\n");
     for (short, name) in PURPOSES {
         for ca in [false, true] {
