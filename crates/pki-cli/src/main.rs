@@ -38,6 +38,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    clean_up_on_signals();
     // Started through a link or copy named `openssl`: act as OpenSSL, before clap sees argv.
     let mut argv = std::env::args_os();
     let started_as = argv.next().unwrap_or_default();
@@ -60,6 +61,22 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Interrupted by SIGINT, SIGTERM or SIGHUP, pki removes the temporary files it has made and
+/// exits as the shell expects (128 + the signal): nothing is left half-written or behind.
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            // Held until exit: no new temporary file is made after the clean-up.
+            let _held = pki_core::files::remove_own_temps();
+            std::process::exit(128 + sig);
+        }
+    });
 }
 
 /// Prints `pki: a: b: c` for an error and its causes.

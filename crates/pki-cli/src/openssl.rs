@@ -361,6 +361,11 @@ impl Output {
         self.buf.extend_from_slice(b);
     }
 
+    /// Appends what `other` gathered.
+    pub(crate) fn append(&mut self, other: Output) {
+        self.buf.extend_from_slice(&other.buf);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
@@ -383,12 +388,71 @@ impl Output {
                 let path = Path::new(path);
                 match mode {
                     Mode::Private => files::write_new(path, &self.buf, Mode::Private)?,
-                    Mode::Public => files::replace(path, &self.buf, Mode::Public)?,
+                    Mode::Public => {
+                        refuse_over_key(path)?;
+                        files::replace(path, &self.buf, Mode::Public)?;
+                    }
                 }
                 Ok(())
             }
         }
     }
+
+    /// A private key re-encoded from `input` and written back over it (`rsa -in k -out k`, as
+    /// the MySQL documentation does): replaced atomically, 0600. Other outputs go to
+    /// [`Output::deliver`].
+    pub(crate) fn deliver_key(self, out: Option<&str>, input: Option<&str>) -> Result<(), Fail> {
+        match (out, input) {
+            (Some(o), Some(i)) if same_file(Path::new(o), Path::new(i)) => {
+                files::replace(Path::new(o), &self.buf, Mode::Private)?;
+                Ok(())
+            }
+            _ => self.deliver(out, Mode::Private),
+        }
+    }
+}
+
+/// Whether two paths name one existing file (device and inode).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+/// A certificate, request or public key is never written over a private key: a typo in `-out`
+/// (`rsa -in k.key -pubout -out k.key`) would destroy the key.
+pub(crate) fn refuse_over_key(path: &Path) -> Result<(), Fail> {
+    if !files::would_replace(path) {
+        return Ok(());
+    }
+    let Ok(bytes) = files::read(path) else {
+        return Ok(());
+    };
+    let bytes = zeroize::Zeroizing::new(bytes);
+    let holds_key = if pki_core::pem::is_pem(&bytes) {
+        match pki_core::pem::decode_all(&bytes) {
+            Ok(blocks) => {
+                let found = blocks.iter().any(|b| b.label.ends_with("PRIVATE KEY"));
+                for mut b in blocks {
+                    zeroize::Zeroize::zeroize(&mut b.der);
+                }
+                found
+            }
+            Err(_) => false,
+        }
+    } else {
+        pki_core::key::PrivateKey::decode(&bytes).is_ok()
+    };
+    if holds_key {
+        return Err(Fail::msg(format!(
+            "{}: holds a private key, which pki does not overwrite with this output (give \
+             another -out file)",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Reads `-in FILE`, or stdin without it; the name is what OpenSSL calls the input in

@@ -136,6 +136,8 @@ pub enum Error {
     },
     /// A path that is not UTF-8, where text is written.
     NotUtf8Path { path: PathBuf },
+    /// A PEM block other than a private key with RFC 1421 headers (`Proc-Type`, `DEK-Info`).
+    PemHeaders { label: String },
     /// What an OpenSSL command line asks for and pki refuses, in OpenSSL's terms; `usage`
     /// when it is a command-line mistake (OpenSSL then says `Use -help for summary.`).
     Refused { message: String, usage: bool },
@@ -224,6 +226,11 @@ impl fmt::Display for Error {
             }
             Error::Stale { mismatch } => write!(f, "{mismatch}"),
             Error::Refused { message, .. } => f.write_str(message),
+            Error::PemHeaders { label } => write!(
+                f,
+                "the {label} PEM block has RFC 1421 headers (Proc-Type/DEK-Info): an \
+                 encrypted or signed PEM message, which pki does not read"
+            ),
         }
     }
 }

@@ -58,7 +58,12 @@ pub struct Set {
 impl Set {
     /// Reads `dir/openssl.conf` for the members and checks that `dir/client.crt` and
     /// `dir/peer.crt` name each one (DNS name and IP address) in their subjectAltName.
+    /// Every file etcd will be given must be a regular file (a FIFO or device is refused,
+    /// never opened); the keys are checked for that, not read.
     pub fn read(dir: &Path) -> Result<Set> {
+        for step in Step::ALL {
+            crate::files::is_regular(&dir.join(step.file()))?;
+        }
         let conf_path = dir.join(Step::Conf.file());
         let nodes = nodes_of(&read_conf(&conf_path)?).map_err(|e| match e {
             Error::NodeList { .. } | Error::Node { .. } => e.in_file(&conf_path),
@@ -99,7 +104,7 @@ impl Set {
 }
 
 fn read_conf(path: &Path) -> Result<Conf> {
-    let text = String::from_utf8(files::read(path)?).map_err(|_| Error::Io {
+    let text = String::from_utf8(files::read_regular(path)?).map_err(|_| Error::Io {
         op: IoOp::Read,
         path: path.to_owned(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),

@@ -242,12 +242,22 @@ pub enum Outcome {
 
 /// Runs the script's steps in `plan.dir`, calling `report` after each.
 pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -> Result<()> {
+    // What `pki etcd config` would refuse to read back is refused before anything is made.
+    for (i, n) in plan.nodes.iter().enumerate() {
+        if plan.nodes[..i].iter().any(|m| m.name == n.name) {
+            return Err(Error::Node {
+                spec: format!("{}={}", n.name, n.address),
+                reason: "a node of that name was given before (each etcd member needs its own name)",
+            });
+        }
+    }
     if dry_run {
+        refuse_irregular(plan)?;
         for step in Step::ALL {
-            let exists = std::fs::symlink_metadata(plan.path(step)).is_ok();
+            let exists = exists(&plan.path(step));
             let outcome = match (step, exists) {
                 (Step::Conf, true) => {
-                    let same = files::read(&plan.path(step))
+                    let same = files::read_regular(&plan.path(step))
                         .is_ok_and(|b| b == plan.openssl_conf().as_bytes());
                     if same {
                         Outcome::Unchanged
@@ -263,12 +273,13 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
         return Ok(());
     }
     files::ensure_dir(&plan.dir)?;
+    refuse_irregular(plan)?;
     files::remove_stale_temps(&plan.dir);
 
     // cat > openssl.conf << EOF: rewritten on every run, but untouched when identical.
     let conf_text = plan.openssl_conf();
     let conf_path = plan.path(Step::Conf);
-    match files::read(&conf_path) {
+    match files::read_regular(&conf_path) {
         Ok(old) if old == conf_text.as_bytes() => report(Step::Conf, &Outcome::Unchanged),
         Ok(_) => {
             files::replace(&conf_path, conf_text.as_bytes(), Mode::Public)?;
@@ -312,14 +323,18 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
         let ca = CertBuilder::new(subject, key.public_key_info()?, serial, plan.days)
             .extensions(cert::pki_ca())
             .self_signed(&key)?;
-        files::write_new(
+        let made = created(files::write_new(
             &plan.path(Step::CaCert),
             cert::to_pem(&ca)?.as_bytes(),
             Mode::Public,
-        )?;
+        ))?;
         report(
             Step::CaCert,
-            &Outcome::Created(format!("CN={}, {} days", plan.ca_cn, plan.days)),
+            &if made {
+                Outcome::Created(format!("CN={}, {} days", plan.ca_cn, plan.days))
+            } else {
+                Outcome::Skipped
+            },
         );
     }
 
@@ -340,21 +355,26 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
             let section = conf.req_extensions().unwrap_or("v3_req").to_owned();
             let exts = conf.extensions(&section)?;
             let req = csr::build(name::parse_subj(&format!("/CN={cn}"))?, &key, &exts)?;
-            files::write_new(
+            let made = created(files::write_new(
                 &plan.path(csr_step),
                 csr::to_pem(&req)?.as_bytes(),
                 Mode::Public,
-            )?;
+            ))?;
             report(
                 csr_step,
-                &Outcome::Created(format!("CN={cn}, [{section}] requested")),
+                &if made {
+                    Outcome::Created(format!("CN={cn}, [{section}] requested"))
+                } else {
+                    Outcome::Skipped
+                },
             );
         }
         // [ -f X.crt ] || openssl x509 -req -sha256 -in X.csr -CA ca.crt -CAkey ca.key
         //     -CAcreateserial -out X.crt -days N -extensions v3_req -extfile openssl.conf
         if !skip(plan, cert_step, report)? {
             let csr_path = plan.path(csr_step);
-            let req = csr::decode(&files::read(&csr_path)?).map_err(|e| e.in_file(&csr_path))?;
+            let req =
+                csr::decode(&files::read_regular(&csr_path)?).map_err(|e| e.in_file(&csr_path))?;
             let ca = read_cert(&plan.path(Step::CaCert))?;
             let ca_key = read_key(&plan.path(Step::CaKey))?;
             let issuer =
@@ -370,14 +390,18 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
             )
             .extensions(exts)
             .sign(&issuer)?;
-            files::write_new(
+            let made = created(files::write_new(
                 &plan.path(cert_step),
                 cert::to_pem(&crt)?.as_bytes(),
                 Mode::Public,
-            )?;
+            ))?;
             report(
                 cert_step,
-                &Outcome::Created(format!("CN={cn}, signed by ca.crt, serial in ca.srl")),
+                &if made {
+                    Outcome::Created(format!("CN={cn}, signed by ca.crt, serial in ca.srl"))
+                } else {
+                    Outcome::Skipped
+                },
             );
         }
     }
@@ -396,8 +420,29 @@ fn escape_subj(s: &str) -> String {
     out
 }
 
+/// The script's `[ -f FILE ]`: a regular file, links followed. Something else there (a FIFO,
+/// a device, a folder) was refused by [`refuse_irregular`] before any step ran.
 fn exists(p: &Path) -> bool {
-    std::fs::symlink_metadata(p).is_ok()
+    std::fs::metadata(p).is_ok_and(|m| m.is_file())
+}
+
+/// Every file of the set is a regular file or absent: a FIFO at ca.key would make the
+/// script's `[ -f ]` false and its openssl block on the FIFO.
+fn refuse_irregular(plan: &Plan) -> Result<()> {
+    for step in Step::ALL {
+        files::is_regular(&plan.path(step))?;
+    }
+    Ok(())
+}
+
+/// A file this run wrote (`true`), or one that another run of pki in the same folder made
+/// first (`false`, then it is used as the script would use an existing file).
+fn created(written: Result<()>) -> Result<bool> {
+    match written {
+        Ok(()) => Ok(true),
+        Err(Error::Exists { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Reports and returns true when the step's file exists (after checking it).
@@ -459,10 +504,18 @@ fn write_key(
         // Generated up front only when missing; if it appeared since, leave it.
         Some(key) if !exists(&plan.path(step)) => {
             let pem = key.to_pkcs8_pem()?;
-            files::write_new(&plan.path(step), pem.as_bytes(), Mode::Private)?;
+            let made = created(files::write_new(
+                &plan.path(step),
+                pem.as_bytes(),
+                Mode::Private,
+            ))?;
             report(
                 step,
-                &Outcome::Created(format!("RSA {} bits, PKCS#8, mode 0600", key.bits())),
+                &if made {
+                    Outcome::Created(format!("RSA {} bits, PKCS#8, mode 0600", key.bits()))
+                } else {
+                    Outcome::Skipped
+                },
             );
         }
         _ => report(step, &Outcome::Skipped),
@@ -472,16 +525,16 @@ fn write_key(
 
 /// Reads a private key file, naming it in errors.
 pub fn read_key(path: &Path) -> Result<PrivateKey> {
-    PrivateKey::decode(&files::read(path)?).map_err(|e| e.in_file(path))
+    PrivateKey::decode(&files::read_regular(path)?).map_err(|e| e.in_file(path))
 }
 
 /// Reads a certificate file, naming it in errors.
 pub fn read_cert(path: &Path) -> Result<Certificate> {
-    cert::decode(&files::read(path)?).map_err(|e| e.in_file(path))
+    cert::decode(&files::read_regular(path)?).map_err(|e| e.in_file(path))
 }
 
 fn load_conf(path: &Path) -> Result<Conf> {
-    let bytes = files::read(path)?;
+    let bytes = files::read_regular(path)?;
     let text = String::from_utf8(bytes).map_err(|_| Error::Io {
         op: crate::error::IoOp::Read,
         path: path.to_owned(),

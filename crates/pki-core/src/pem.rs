@@ -57,8 +57,14 @@ pub fn decode_all(input: &[u8]) -> Result<Vec<Block>> {
             .ok_or(Error::Pem(pem_rfc7468::Error::PostEncapsulationBoundary))?
             + end_marker.len();
         let armoured = &block_start[..end];
-        if find(armoured, b"Proc-Type: 4,ENCRYPTED").is_some() {
-            return Err(Error::EncryptedKey);
+        if find(armoured, b"Proc-Type:").is_some() || find(armoured, b"DEK-Info:").is_some() {
+            let label = String::from_utf8_lossy(label).into_owned();
+            // OpenSSL's traditional encrypted key (`RSA PRIVATE KEY` with a DEK-Info header).
+            if label.ends_with("PRIVATE KEY") && find(armoured, b"Proc-Type: 4,ENCRYPTED").is_some()
+            {
+                return Err(Error::EncryptedKey);
+            }
+            return Err(Error::PemHeaders { label });
         }
         let (label, der) = match pem_rfc7468::decode_vec(armoured) {
             Ok((label, der)) => (label.to_owned(), der),

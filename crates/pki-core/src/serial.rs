@@ -107,7 +107,25 @@ pub fn default_serial_file(ca_cert: &Path) -> PathBuf {
 /// The next serial from a serial file, with OpenSSL's `x509 -CAserial`/`-CAcreateserial`
 /// semantics: read the file (or, when it is missing and `create` is set, start from a random
 /// serial), add one, write it back, and return it. The file holds the last serial issued.
+///
+/// The read-increment-write holds an exclusive lock (`flock`) on the serial file's folder, so
+/// that runs in parallel on one serial file never issue one serial twice (OpenSSL has this
+/// race); the file itself is still replaced atomically, and no lock file is left behind.
 pub fn next_from_file(path: &Path, create: bool) -> Result<Vec<u8>> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let lock = std::fs::File::open(folder).map_err(|source| Error::Io {
+        op: crate::error::IoOp::Read,
+        path: folder.to_owned(),
+        source,
+    })?;
+    lock.lock().map_err(|source| Error::Io {
+        op: crate::error::IoOp::Write,
+        path: path.to_owned(),
+        source,
+    })?;
     let current = match files::read(path) {
         Ok(bytes) => {
             let text = std::str::from_utf8(&bytes)
@@ -128,6 +146,7 @@ pub fn next_from_file(path: &Path, create: bool) -> Result<Vec<u8>> {
         format!("{}\n", to_hex(&next)).as_bytes(),
         Mode::Public,
     )?;
+    drop(lock);
     Ok(next)
 }
 

@@ -48,7 +48,7 @@ const GENPKEY: &[Opt] = &[
 /// A key is never written over an existing file: refused before the key is made.
 pub(super) fn refuse_existing(out: Option<&str>) -> Result<(), Fail> {
     match out {
-        Some(path) if std::fs::symlink_metadata(path).is_ok() => {
+        Some(path) if pki_core::files::would_replace(std::path::Path::new(path)) => {
             Err(pki_core::Error::Exists { path: path.into() }.into())
         }
         _ => Ok(()),

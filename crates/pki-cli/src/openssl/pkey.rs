@@ -225,7 +225,10 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
     if a.out.is_some() && out.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    out.deliver(a.out.as_deref(), mode)?;
+    match mode {
+        Mode::Private => out.deliver_key(a.out.as_deref(), a.input.as_deref())?,
+        Mode::Public => out.deliver(a.out.as_deref(), mode)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

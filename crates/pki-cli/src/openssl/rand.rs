@@ -2,12 +2,16 @@
 //! CSPRNG, as scripts make tokens (`$(openssl rand -hex 3).$(openssl rand -hex 8)` for a
 //! kubeadm bootstrap token).
 
-use std::process::ExitCode;
+use std::{
+    io::{self, Write},
+    path::Path,
+    process::ExitCode,
+};
 
-use pki_core::files::Mode;
+use pki_core::files::{self, Mode};
 use rand::TryRng;
 
-use super::{Fail, Opt, Output, parse};
+use super::{Fail, Opt, parse};
 
 const OPTS: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -23,43 +27,126 @@ const OPTS: &[Opt] = &[
 /// The largest NUM pki accepts (OpenSSL has no limit; a typo should not fill a disk).
 const MAX: usize = 1 << 30;
 
-pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
-    let p = parse("rand", " num", OPTS, args)?;
-    if p.help {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let n = match p.params.as_slice() {
-        [n] => n
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX).contains(n))
-            .ok_or_else(|| {
-                Fail::Usage(format!(
-                    "Invalid number of bytes {n:?}: expected 1 to {MAX}"
-                ))
-            })?,
-        [] => return Err(Fail::Usage("the number of bytes is required".into())),
-        _ => return Err(Fail::Usage("Extra arguments given.".into())),
-    };
-    let mut bytes = vec![0u8; n];
-    rand::rngs::SysRng.try_fill_bytes(&mut bytes).map_err(|e| {
-        Fail::msg(format!(
-            "the operating system's random generator failed: {e}"
-        ))
-    })?;
-    let mut out = Output::default();
-    if p.flag("hex") {
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        out.line(format_args!("{hex}"));
-    } else if p.flag("base64") {
-        for line in base64(&bytes).as_bytes().chunks(64) {
-            out.bytes(line);
-            out.bytes(b"\n");
+/// How the bytes are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Raw,
+    Hex,
+    Base64,
+}
+
+/// `rand`'s options, read once from the command line.
+#[derive(Debug)]
+struct Args {
+    n: usize,
+    encoding: Encoding,
+    out: Option<String>,
+}
+
+impl Args {
+    /// `None` for `-help`.
+    fn parse(args: &[String]) -> Result<Option<Args>, Fail> {
+        let p = parse("rand", " num", OPTS, args)?;
+        if p.help {
+            return Ok(None);
         }
-    } else {
-        out.bytes(&bytes);
+        let n = match p.params.as_slice() {
+            [n] => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX).contains(n))
+                .ok_or_else(|| {
+                    Fail::Usage(format!(
+                        "Invalid number of bytes {n:?}: expected 1 to {MAX}"
+                    ))
+                })?,
+            [] => return Err(Fail::Usage("the number of bytes is required".into())),
+            _ => return Err(Fail::Usage("Extra arguments given.".into())),
+        };
+        let encoding = if p.flag("hex") {
+            Encoding::Hex
+        } else if p.flag("base64") {
+            Encoding::Base64
+        } else {
+            Encoding::Raw
+        };
+        Ok(Some(Args {
+            n,
+            encoding,
+            out: p.value("out").map(str::to_owned),
+        }))
     }
-    out.deliver(p.value("out"), Mode::Public)?;
+}
+
+/// Bytes drawn and written at a time: a whole number of base64 lines (48 bytes each), so that
+/// memory stays small whatever NUM is.
+const CHUNK: usize = 48 * 1024;
+
+pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
+    let Some(a) = Args::parse(args)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut rng_error = None;
+    let mut write = |w: &mut dyn Write| -> io::Result<()> {
+        let mut buf = vec![0u8; CHUNK.min(a.n)];
+        let mut left = a.n;
+        while left > 0 {
+            let chunk = &mut buf[..CHUNK.min(left)];
+            if let Err(e) = rand::rngs::SysRng.try_fill_bytes(chunk) {
+                rng_error = Some(e.to_string());
+                return Err(io::Error::other(
+                    "the operating system's random generator failed",
+                ));
+            }
+            left -= chunk.len();
+            match a.encoding {
+                Encoding::Raw => w.write_all(chunk)?,
+                Encoding::Hex => {
+                    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+                    let hex: Vec<u8> = chunk
+                        .iter()
+                        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
+                        .collect();
+                    w.write_all(&hex)?;
+                    if left == 0 {
+                        w.write_all(b"\n")?;
+                    }
+                }
+                Encoding::Base64 => {
+                    for line in base64(chunk).as_bytes().chunks(64) {
+                        w.write_all(line)?;
+                        w.write_all(b"\n")?;
+                    }
+                }
+            }
+        }
+        zeroize::Zeroize::zeroize(&mut buf);
+        Ok(())
+    };
+    if let Some(path) = &a.out {
+        super::refuse_over_key(Path::new(path))?;
+    }
+    let written = match &a.out {
+        Some(path) => files::replace_with(Path::new(path), Mode::Public, &mut write),
+        None => {
+            let mut stdout = io::stdout().lock();
+            match write(&mut stdout).and_then(|()| stdout.flush()) {
+                // A closed pipe (`openssl rand -hex 32 | head -c 8`) is not an error.
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(pki_core::Error::Io {
+                    op: pki_core::error::IoOp::Write,
+                    path: "stdout".into(),
+                    source: e,
+                }),
+                _ => Ok(()),
+            }
+        }
+    };
+    if let Some(e) = rng_error {
+        return Err(Fail::msg(format!(
+            "the operating system's random generator failed: {e}"
+        )));
+    }
+    written?;
     Ok(ExitCode::SUCCESS)
 }
 

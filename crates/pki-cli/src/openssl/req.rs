@@ -3,7 +3,7 @@
 //!
 //! Where the subject and the extensions come from is [`pki_core::openssl::req`]'s.
 
-use std::process::ExitCode;
+use std::{path::Path, process::ExitCode};
 
 use pki_core::{
     cert::{self, CertBuilder},
@@ -240,7 +240,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         openssl::req::refuse_settings(c)?;
     }
     let conf = conf.as_ref();
-    let key = signing_key(&a)?;
+    // `-keyout F -out F`: the key, then what is made, in one file, 0600 (OpenSSL writes the
+    // key first and appends; pki writes both at once, never half).
+    let combined = a.newkey.is_some()
+        && a.keyout.is_some()
+        && a.keyout.as_deref().map(Path::new) == a.out.as_deref().map(Path::new);
+    let key = signing_key(&a, combined)?;
     let serial = || -> Result<_, Fail> {
         let s = match &a.set_serial {
             Some(s) => s.clone(),
@@ -335,12 +340,20 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             Made::Cert(c) => cert::to_pem(c)?,
         });
     }
+    if combined && let Some(key) = &key {
+        let mut both = Output::default();
+        both.text(&key.to_pkcs8_pem()?);
+        both.append(out);
+        both.deliver(a.out.as_deref(), Mode::Private)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     out.deliver(a.out.as_deref(), Mode::Public)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The key given with `-key`, or made for `-newkey` and written to `-keyout` (or stdout).
-fn signing_key(a: &Args) -> Result<Option<PrivateKey>, Fail> {
+/// The key given with `-key`, or made for `-newkey` and written to `-keyout` (or stdout;
+/// not yet when `combined` with `-out`).
+fn signing_key(a: &Args, combined: bool) -> Result<Option<PrivateKey>, Fail> {
     if let Some(path) = &a.key {
         return Ok(Some(load(path, openssl::first_private_key)?));
     }
@@ -349,8 +362,10 @@ fn signing_key(a: &Args) -> Result<Option<PrivateKey>, Fail> {
     };
     super::genrsa::refuse_existing(a.keyout.as_deref())?;
     let key = PrivateKey::generate(bits)?;
-    let mut o = Output::default();
-    o.text(&key.to_pkcs8_pem()?);
-    o.deliver(a.keyout.as_deref(), Mode::Private)?;
+    if !combined {
+        let mut o = Output::default();
+        o.text(&key.to_pkcs8_pem()?);
+        o.deliver(a.keyout.as_deref(), Mode::Private)?;
+    }
     Ok(Some(key))
 }

@@ -341,9 +341,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             now.checked_add(Duration::from_secs(secs.unsigned_abs()))
         } else {
             now.checked_sub(Duration::from_secs(secs.unsigned_abs()))
-        }
-        .unwrap_or(now);
-        let expires = cert::not_after(&cert) < limit;
+        };
+        // A limit past what a time can hold is after every notAfter; one before it, before.
+        let expires = match limit {
+            Some(limit) => cert::not_after(&cert) < limit,
+            None => secs >= 0,
+        };
         out.line(format_args!(
             "Certificate will {}expire",
             if expires { "" } else { "not " }

@@ -153,7 +153,7 @@ fn check_cert(
 
 fn check_csr(plan: &Plan, step: Step, key_step: Step) -> Result<Vec<Mismatch>, (Step, Error)> {
     let path = plan.path(step);
-    let req: CertReq = files::read(&path)
+    let req: CertReq = files::read_regular(&path)
         .and_then(|b| csr::decode(&b).map_err(|e| e.in_file(&path)))
         .map_err(of(step))?;
     let key = read_key(&plan.path(key_step)).map_err(of(key_step))?;
