@@ -108,7 +108,16 @@ fn ca_certificate_matches_openssl_plus_key_usage() {
             .collect(),
     };
     let spki = ours.tbs_certificate().subject_public_key_info().clone();
-    let ku = ku.to_extension(&spki, &[]).expect("ku");
+    let authority = pki_core::ext::Authority {
+        key_id: None,
+        issuer: x509_cert::name::Name::default(),
+        serial: x509_cert::serial_number::SerialNumber::from(1u8),
+        self_signed: true,
+    };
+    let ku = ku
+        .to_extension(&spki, &authority)
+        .expect("ku")
+        .expect("a keyUsage");
     assert_eq!(ku.extn_value.as_bytes(), [0x03, 0x02, 0x01, 0x06]);
     assert_same_shape(&ours, &theirs, &[ku]);
     // SKI = AKI = SHA-1 of the key, as OpenSSL's.

@@ -107,9 +107,15 @@ fn ca_key_id() -> Vec<u8> {
 }
 
 fn exts(specs: &[ExtSpec], spki: &SubjectPublicKeyInfoOwned) -> Vec<Extension> {
+    let authority = pki_core::ext::Authority {
+        key_id: Some(ca_key_id()),
+        issuer: name::parse_subj("/CN=etcd-ca").expect("name"),
+        serial: x509_cert::serial_number::SerialNumber::from(1u8),
+        self_signed: false,
+    };
     specs
         .iter()
-        .map(|s| s.to_extension(spki, &ca_key_id()).expect("extension"))
+        .filter_map(|s| s.to_extension(spki, &authority).expect("extension"))
         .collect()
 }
 
@@ -130,7 +136,7 @@ fn leaf_specs() -> Vec<ExtSpec> {
             San::ip("127.0.0.1").expect("ip"),
         ]),
         ExtSpec::SubjectKeyId,
-        ExtSpec::AuthorityKeyId,
+        ExtSpec::DEFAULT_AKI,
     ]
 }
 
@@ -614,7 +620,12 @@ fn every_rule_has_a_fixture() {
 fn csr_rules() {
     let k = key("client.key");
     let subject = name::parse_subj("/CN=etcd-client").expect("name");
-    let good = csr::build(subject.clone(), &k, &leaf_specs()).expect("csr");
+    // A request names no issuer: no authorityKeyIdentifier in it.
+    let csr_specs: Vec<ExtSpec> = leaf_specs()
+        .into_iter()
+        .filter(|s| !matches!(s, ExtSpec::AuthorityKeyId { .. }))
+        .collect();
+    let good = csr::build(subject.clone(), &k, &csr_specs).expect("csr");
     let ids = |req: &x509_cert::request::CertReq, p| {
         lint::lint_csr(req, p)
             .iter()

@@ -41,14 +41,19 @@ use x509_cert::{
 
 use crate::{
     error::{Error, Result},
-    ext::{self, ExtSpec, IsCa, KeyUsageBit},
+    ext::{self, AkiPart, Authority, ExtSpec, IsCa, KeyUsageBit},
     key::{PrivateKey, PublicKey},
     pem,
 };
 
 #[derive(Sequence)]
 struct TbsCertificate {
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    /// DEFAULT v1: left out of the encoding for a version 1 certificate.
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "EXPLICIT",
+        default = "Default::default"
+    )]
     version: Version,
     serial_number: SerialNumber,
     signature: AlgorithmIdentifierOwned,
@@ -72,7 +77,11 @@ struct SignedCertificate {
 pub fn openssl_v3_ca() -> Vec<ExtSpec> {
     vec![
         ExtSpec::SubjectKeyId,
-        ExtSpec::AuthorityKeyId,
+        // authorityKeyIdentifier = keyid:always,issuer
+        ExtSpec::AuthorityKeyId {
+            keyid: AkiPart::Always,
+            issuer: AkiPart::IfAvailable,
+        },
         ExtSpec::BasicConstraints {
             critical: true,
             ca: IsCa::Ca { path_len: None },
@@ -126,14 +135,17 @@ impl<'a> Issuer<'a> {
         Ok(Issuer { cert, key })
     }
 
-    /// The key identifier an issued certificate's AKI carries: the CA's SKI, or the SHA-1 of
-    /// its key when it has none.
-    fn key_id(&self) -> Result<Vec<u8>> {
+    /// What an issued certificate's authorityKeyIdentifier is made of: the CA's
+    /// subjectKeyIdentifier (none when it has none: OpenSSL then names the CA by issuer and
+    /// serial), its issuer name and its serial.
+    fn authority(&self) -> Result<Authority> {
         let tbs = self.cert.tbs_certificate();
-        match ext::subject_key_id(tbs.extensions().map(Vec::as_slice).unwrap_or(&[]))? {
-            Some(id) => Ok(id),
-            None => Ok(ext::key_identifier(tbs.subject_public_key_info())),
-        }
+        Ok(Authority {
+            key_id: ext::subject_key_id(tbs.extensions().map(Vec::as_slice).unwrap_or(&[]))?,
+            issuer: tbs.issuer().clone(),
+            serial: tbs.serial_number().clone(),
+            self_signed: false,
+        })
     }
 }
 
@@ -148,6 +160,8 @@ pub struct CertBuilder {
     days: u32,
     not_before: Option<SystemTime>,
     extensions: Vec<ExtSpec>,
+    /// `subjectKeyIdentifier = none`, `authorityKeyIdentifier = none`.
+    no_key_ids: (bool, bool),
 }
 
 impl CertBuilder {
@@ -165,6 +179,7 @@ impl CertBuilder {
             days,
             not_before: None,
             extensions: Vec::new(),
+            no_key_ids: (false, false),
         }
     }
 
@@ -174,10 +189,25 @@ impl CertBuilder {
         self
     }
 
-    /// The extensions, in order. subjectKeyIdentifier and authorityKeyIdentifier are appended
-    /// when absent, as OpenSSL 3 does.
+    /// The extensions, in order. As OpenSSL 3.0 signs (apps/lib/apps.c `do_X509_sign`): with
+    /// none at all the certificate is version 1; otherwise version 3, with a
+    /// subjectKeyIdentifier (`hash`) appended when absent, and, unless self-signed, an
+    /// authorityKeyIdentifier (`keyid, issuer`) appended when absent.
     pub fn extensions(mut self, exts: Vec<ExtSpec>) -> CertBuilder {
         self.extensions = exts;
+        self
+    }
+
+    /// The extensions of a config section, its `none` markers included.
+    pub fn section(self, s: crate::conf::ExtSection) -> CertBuilder {
+        let (ski, aki) = (s.no_subject_key_id, s.no_authority_key_id);
+        self.extensions(s.specs).no_key_ids(ski, aki)
+    }
+
+    /// `subjectKeyIdentifier = none` / `authorityKeyIdentifier = none`: that identifier is
+    /// left out, not added by default (the `none` line still makes a version 3 certificate).
+    pub fn no_key_ids(mut self, subject: bool, authority: bool) -> CertBuilder {
+        self.no_key_ids = (subject, authority);
         self
     }
 
@@ -188,19 +218,26 @@ impl CertBuilder {
                 what: "certificate's public key",
             });
         }
-        let key_id = ext::key_identifier(&self.public_key);
+        let authority = Authority {
+            key_id: (!self.no_key_ids.0).then(|| ext::key_identifier(&self.public_key)),
+            issuer: self.subject.clone(),
+            serial: self.serial.clone(),
+            self_signed: true,
+        };
         let issuer = self.subject.clone();
-        self.build(issuer, &key_id, key)
+        self.build(issuer, &authority, key)
     }
 
     /// Signs with a CA.
     pub fn sign(self, issuer: &Issuer<'_>) -> Result<Certificate> {
-        let key_id = issuer.key_id()?;
+        let mut authority = issuer.authority()?;
+        // OpenSSL's test for a self-signed certificate: the signing key is the subject's.
+        authority.self_signed = issuer.key.matches(&self.public_key);
         let name = issuer.cert.tbs_certificate().subject().clone();
-        self.build(name, &key_id, issuer.key)
+        self.build(name, &authority, issuer.key)
     }
 
-    fn build(self, issuer: Name, issuer_key_id: &[u8], key: &PrivateKey) -> Result<Certificate> {
+    fn build(self, issuer: Name, authority: &Authority, key: &PrivateKey) -> Result<Certificate> {
         let start = self.not_before.unwrap_or_else(SystemTime::now);
         let end = start
             .checked_add(Duration::from_secs(u64::from(self.days) * 86_400))
@@ -208,26 +245,34 @@ impl CertBuilder {
         let not_after = rfc5280_time(end).map_err(|_| Error::Validity { days: self.days })?;
         let validity = Validity::new(rfc5280_time(start)?, not_after);
 
+        let (no_ski, no_aki) = self.no_key_ids;
+        let v1 = self.extensions.is_empty() && !no_ski && !no_aki;
         let mut specs = self.extensions;
-        for needed in [ExtSpec::SubjectKeyId, ExtSpec::AuthorityKeyId] {
-            if !specs.contains(&needed) {
-                specs.push(needed);
+        if !v1 {
+            let has = |specs: &[ExtSpec], oid| specs.iter().any(|s| s.oid() == oid);
+            if !no_ski && !has(&specs, ExtSpec::SubjectKeyId.oid()) {
+                specs.push(ExtSpec::SubjectKeyId);
+            }
+            if !no_aki && !authority.self_signed && !has(&specs, ExtSpec::DEFAULT_AKI.oid()) {
+                specs.push(ExtSpec::DEFAULT_AKI);
             }
         }
-        let extensions = specs
-            .iter()
-            .map(|s| s.to_extension(&self.public_key, issuer_key_id))
-            .collect::<Result<Vec<_>>>()?;
+        let mut extensions = Vec::with_capacity(specs.len());
+        for s in &specs {
+            if let Some(e) = s.to_extension(&self.public_key, authority)? {
+                extensions.push(e);
+            }
+        }
 
         let tbs = TbsCertificate {
-            version: Version::V3,
+            version: if v1 { Version::V1 } else { Version::V3 },
             serial_number: self.serial,
             signature: PrivateKey::signature_algorithm(),
             issuer,
             validity,
             subject: self.subject,
             subject_public_key_info: self.public_key,
-            extensions: Some(extensions),
+            extensions: (!v1).then_some(extensions),
         };
         let tbs_der = tbs.to_der().map_err(Error::encode("certificate"))?;
         let signature =

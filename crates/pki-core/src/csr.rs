@@ -37,13 +37,29 @@ use crate::{
 /// An empty list gives a CSR without attributes.
 pub fn build(subject: Name, key: &PrivateKey, extensions: &[ExtSpec]) -> Result<CertReq> {
     let public_key = key.public_key_info()?;
-    let own_id = ext::key_identifier(&public_key);
     let mut attributes = SetOfVec::new();
     if !extensions.is_empty() {
-        let exts = extensions
+        // No issuer certificate: an authorityKeyIdentifier cannot be made (OpenSSL's
+        // `no issuer certificate`). The subject's own fields stand in, unused.
+        if extensions
             .iter()
-            .map(|s| s.to_extension(&public_key, &own_id))
-            .collect::<Result<Vec<_>>>()?;
+            .any(|s| matches!(s, ExtSpec::AuthorityKeyId { .. }))
+        {
+            return Err(Error::refused(
+                "authorityKeyIdentifier cannot be requested in a CSR: it names the issuer's \
+                 certificate, which a request has none of (OpenSSL: no issuer certificate)",
+            ));
+        }
+        let none = ext::Authority {
+            key_id: None,
+            issuer: subject.clone(),
+            serial: x509_cert::serial_number::SerialNumber::from(0u8),
+            self_signed: true,
+        };
+        let mut exts = Vec::with_capacity(extensions.len());
+        for s in extensions {
+            exts.extend(s.to_extension(&public_key, &none)?);
+        }
         let value = Any::encode_from(&ExtensionReq(exts)).map_err(Error::encode("CSR"))?;
         let values = SetOfVec::try_from(vec![value]).map_err(Error::encode("CSR"))?;
         attributes

@@ -425,8 +425,99 @@ pub enum ExtSpec {
     },
     /// subjectKeyIdentifier: SHA-1 of the subject key's BIT STRING contents (OpenSSL's `hash`).
     SubjectKeyId,
-    /// authorityKeyIdentifier with keyIdentifier only: the issuer's SKI (OpenSSL's `keyid`).
-    AuthorityKeyId,
+    /// authorityKeyIdentifier, as OpenSSL's `keyid[:always], issuer[:always]` asks for it:
+    /// the issuer's key identifier, and its issuer name and serial (see [`Authority`]).
+    AuthorityKeyId {
+        keyid: AkiPart,
+        issuer: AkiPart,
+    },
+}
+
+/// How `authorityKeyIdentifier` asks for one of its parts (crypto/x509/v3_akid.c).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AkiPart {
+    /// Not asked for.
+    No,
+    /// `keyid` / `issuer`: when it can be given (the issuer name and serial only when no key
+    /// id is).
+    IfAvailable,
+    /// `keyid:always` / `issuer:always`.
+    Always,
+}
+
+impl AkiPart {
+    /// The stronger of two requests (`keyid, keyid:always` is `keyid:always`).
+    pub fn max_with(self, other: AkiPart) -> AkiPart {
+        match (self, other) {
+            (AkiPart::Always, _) | (_, AkiPart::Always) => AkiPart::Always,
+            (AkiPart::IfAvailable, _) | (_, AkiPart::IfAvailable) => AkiPart::IfAvailable,
+            _ => AkiPart::No,
+        }
+    }
+}
+
+impl ExtSpec {
+    /// OpenSSL's default authorityKeyIdentifier, `keyid, issuer` (apps/lib/apps.c).
+    pub const DEFAULT_AKI: ExtSpec = ExtSpec::AuthorityKeyId {
+        keyid: AkiPart::IfAvailable,
+        issuer: AkiPart::IfAvailable,
+    };
+}
+
+/// What an authorityKeyIdentifier is made from: the certificate that signs (its
+/// subjectKeyIdentifier, its issuer name and serial) or, for a self-signed certificate, the
+/// certificate itself.
+#[derive(Debug, Clone)]
+pub struct Authority {
+    /// The signer's subjectKeyIdentifier; for a self-signed certificate, its own key's hash
+    /// (none with `subjectKeyIdentifier = none`).
+    pub key_id: Option<Vec<u8>>,
+    /// The signer's issuer name (its own subject when self-signed).
+    pub issuer: x509_cert::name::Name,
+    /// The signer's serial number.
+    pub serial: x509_cert::serial_number::SerialNumber,
+    /// Self-signed: `keyid` without `:always` gives nothing (OpenSSL 3.0).
+    pub self_signed: bool,
+}
+
+impl Authority {
+    /// The authorityKeyIdentifier `keyid`/`issuer` ask for, `None` when it comes out empty
+    /// (then OpenSSL leaves it out), or an error where OpenSSL's is `unable to get issuer
+    /// keyid`.
+    pub fn identifier(
+        &self,
+        keyid: AkiPart,
+        issuer: AkiPart,
+    ) -> Result<Option<AuthorityKeyIdentifier>> {
+        let id = match keyid {
+            AkiPart::No => None,
+            AkiPart::IfAvailable if self.self_signed => None,
+            _ => self.key_id.clone(),
+        };
+        let suppressed = self.self_signed && keyid == AkiPart::IfAvailable;
+        if keyid != AkiPart::No
+            && !suppressed
+            && self.key_id.is_none()
+            && (keyid == AkiPart::Always || issuer == AkiPart::No)
+        {
+            return Err(Error::refused(
+                "authorityKeyIdentifier: the issuer certificate has no subjectKeyIdentifier, \
+                 and keyid asks for one (OpenSSL: unable to get issuer keyid)",
+            ));
+        }
+        let with_issuer =
+            issuer == AkiPart::Always || (issuer == AkiPart::IfAvailable && id.is_none());
+        if id.is_none() && !with_issuer {
+            return Ok(None);
+        }
+        let enc = Error::encode("authorityKeyIdentifier");
+        Ok(Some(AuthorityKeyIdentifier {
+            key_identifier: id.map(OctetString::new).transpose().map_err(enc)?,
+            authority_cert_issuer: with_issuer
+                .then(|| vec![GeneralName::DirectoryName(self.issuer.clone())]),
+            authority_cert_serial_number: with_issuer.then(|| self.serial.clone()),
+        }))
+    }
 }
 
 impl ExtSpec {
@@ -438,16 +529,17 @@ impl ExtSpec {
             ExtSpec::SubjectAltName { .. } => oids::ID_CE_SUBJECT_ALT_NAME,
             ExtSpec::BasicConstraints { .. } => oids::ID_CE_BASIC_CONSTRAINTS,
             ExtSpec::SubjectKeyId => oids::ID_CE_SUBJECT_KEY_IDENTIFIER,
-            ExtSpec::AuthorityKeyId => oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+            ExtSpec::AuthorityKeyId { .. } => oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
         }
     }
 
-    /// Encodes the extension. `subject_key` feeds SKI; `issuer_key_id` feeds AKI.
+    /// Encodes the extension. `subject_key` feeds SKI; `authority` feeds AKI. `None` for an
+    /// authorityKeyIdentifier that comes out empty.
     pub fn to_extension(
         &self,
         subject_key: &SubjectPublicKeyInfoOwned,
-        issuer_key_id: &[u8],
-    ) -> Result<Extension> {
+        authority: &Authority,
+    ) -> Result<Option<Extension>> {
         let enc = Error::encode("extension");
         let (critical, value) = match self {
             ExtSpec::KeyUsage { critical, usage } => {
@@ -481,22 +573,19 @@ impl ExtSpec {
                 let id = OctetString::new(key_identifier(subject_key)).map_err(enc)?;
                 (false, SubjectKeyIdentifier(id).to_der())
             }
-            ExtSpec::AuthorityKeyId => {
-                let id = OctetString::new(issuer_key_id).map_err(Error::encode("extension"))?;
-                let aki = AuthorityKeyIdentifier {
-                    key_identifier: Some(id),
-                    authority_cert_issuer: None,
-                    authority_cert_serial_number: None,
-                };
-                (false, aki.to_der())
+            ExtSpec::AuthorityKeyId { keyid, issuer } => {
+                match authority.identifier(*keyid, *issuer)? {
+                    Some(aki) => (false, aki.to_der()),
+                    None => return Ok(None),
+                }
             }
         };
         let value = value.map_err(Error::encode("extension"))?;
-        Ok(Extension {
+        Ok(Some(Extension {
             extn_id: self.oid(),
             critical,
             extn_value: OctetString::new(value).map_err(Error::encode("extension"))?,
-        })
+        }))
     }
 
     /// Decodes an extension into its typed form; `Ok(None)` for extensions not modelled here.
@@ -557,7 +646,21 @@ impl ExtSpec {
                 ExtSpec::BasicConstraints { critical, ca }
             }
             oids::ID_CE_SUBJECT_KEY_IDENTIFIER => ExtSpec::SubjectKeyId,
-            oids::ID_CE_AUTHORITY_KEY_IDENTIFIER => ExtSpec::AuthorityKeyId,
+            oids::ID_CE_AUTHORITY_KEY_IDENTIFIER => {
+                // Copied from a CSR: the parts it has, made anew for the issuer.
+                let aki = AuthorityKeyIdentifier::from_der(bytes).map_err(fail)?;
+                let part = |present: bool| {
+                    if present {
+                        AkiPart::IfAvailable
+                    } else {
+                        AkiPart::No
+                    }
+                };
+                ExtSpec::AuthorityKeyId {
+                    keyid: part(aki.key_identifier.is_some()),
+                    issuer: part(aki.authority_cert_issuer.is_some()),
+                }
+            }
             _ => return Ok(None),
         };
         Ok(Some(spec))

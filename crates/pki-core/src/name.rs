@@ -414,6 +414,36 @@ pub fn to_openssl_string(name: &Name) -> String {
     out
 }
 
+/// A name as OpenSSL's `X509_NAME_oneline` writes it, which `x509 -text` prints for a
+/// directoryName (`DirName:/C=US/O=Example/CN=ca`): each attribute `/SHORT=value`, bytes outside
+/// printable ASCII as `\xHH`, values that are not strings as their DER in hex after `#`.
+pub fn to_oneline(name: &Name) -> String {
+    let mut out = String::new();
+    for rdn in name.iter_rdn() {
+        for atv in rdn.iter() {
+            out.push('/');
+            match by_oid(&atv.oid) {
+                Some(a) => out.push_str(a.short),
+                None => out.push_str(&atv.oid.to_string()),
+            }
+            out.push('=');
+            let is_string = openssl_code_points(&atv.value).is_some();
+            if is_string {
+                for &b in atv.value.value() {
+                    if (b' '..=b'~').contains(&b) {
+                        out.push(char::from(b));
+                    } else {
+                        out.push_str(&format!("\\x{b:02X}"));
+                    }
+                }
+            } else {
+                push_hex_der(&mut out, &atv.value);
+            }
+        }
+    }
+    out
+}
+
 /// The characters of a string value as OpenSSL reads them: one per byte for the single-byte
 /// string types (so Latin-1 for TeletexString), UTF-16 code units for BMPString.
 fn openssl_code_points(value: &Any) -> Option<Vec<u32>> {

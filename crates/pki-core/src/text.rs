@@ -147,7 +147,9 @@ pub fn algorithm_name(oid: &ObjectIdentifier) -> String {
 }
 
 /// The short name `-ext` takes and the heading `-text` prints for an extension.
-const EXTENSION_NAMES: [(&str, &str, &str); 12] = [
+const EXTENSION_NAMES: [(&str, &str, &str); 14] = [
+    ("2.16.840.1.113730.1.1", "nsCertType", "Netscape Cert Type"),
+    ("2.16.840.1.113730.1.13", "nsComment", "Netscape Comment"),
     ("2.5.29.15", "keyUsage", "X509v3 Key Usage"),
     ("2.5.29.37", "extendedKeyUsage", "X509v3 Extended Key Usage"),
     (
@@ -268,9 +270,7 @@ fn extension_value(e: &Extension) -> Option<String> {
             } => format!("CA:TRUE, pathlen:{n}"),
         },
         ExtSpec::SubjectKeyId => hex_upper(&ext::subject_key_id(std::slice::from_ref(e)).ok()??),
-        ExtSpec::AuthorityKeyId => {
-            hex_upper(&ext::authority_key_id(std::slice::from_ref(e)).ok()??)
-        }
+        ExtSpec::AuthorityKeyId { .. } => return None,
     })
 }
 

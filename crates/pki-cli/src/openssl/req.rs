@@ -269,12 +269,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             let exts = openssl::req::x509_extensions(conf, a.extensions.as_deref(), &a.addext)?;
             Made::Cert(Box::new(
                 CertBuilder::new(subject, key.public_key_info()?, serial()?, a.days)
-                    .extensions(exts)
+                    .section(exts)
                     .self_signed(key)?,
             ))
         } else {
             let exts = openssl::req::request_extensions(conf, a.extensions.as_deref(), &a.addext)?;
-            let req = csr::build(subject, key, &exts)?;
+            let req = csr::build(subject, key, &exts.specs)?;
             if a.verify {
                 csr::verify(&req)?;
                 note(format_args!("Certificate request self-signature verify OK"));
@@ -302,7 +302,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             let exts = openssl::req::x509_extensions(conf, a.extensions.as_deref(), &a.addext)?;
             Made::Cert(Box::new(
                 CertBuilder::new(req.info.subject, req.info.public_key, serial()?, a.days)
-                    .extensions(exts)
+                    .section(exts)
                     .self_signed(key)?,
             ))
         } else {

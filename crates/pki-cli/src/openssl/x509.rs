@@ -498,7 +498,13 @@ fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
     let issuer = Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
 
     let conf = a.extfile.as_deref().map(load_conf).transpose()?;
-    let exts = openssl::sign::extensions(a.copy, &req, conf.as_ref(), a.extensions.as_deref())?;
+    if a.extensions.is_some() && conf.is_none() {
+        note(format_args!(
+            "Warning: ignoring -extensions option without -extfile"
+        ));
+    }
+    let section = conf.as_ref().and(a.extensions.as_deref());
+    let exts = openssl::sign::extensions(a.copy, &req, conf.as_ref(), section)?;
     let serial = match (&a.set_serial, &a.ca_serial) {
         (Some(s), _) => s.clone(),
         (None, Some(file)) => serial::next_from_file(Path::new(file), a.create_serial)?,
@@ -514,7 +520,7 @@ fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
         serial,
         a.days,
     )
-    .extensions(exts)
+    .section(exts)
     .sign(&issuer)?)
 }
 

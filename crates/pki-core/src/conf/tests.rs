@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use der::oid::ObjectIdentifier;
 
 use super::*;
-use crate::ext::{Eku, IsCa, KeyUsage, KeyUsageBit, San};
+use crate::ext::{AkiPart, Eku, IsCa, KeyUsage, KeyUsageBit, San};
 
 fn parse(text: &str) -> Result<Conf, ConfError> {
     let env = |name: &str| match name {
@@ -284,7 +284,10 @@ fn debian_openssl_cnf_parses() {
     assert_eq!(c.req_extensions(), None);
     let v3_ca = vec![
         ExtSpec::SubjectKeyId,
-        ExtSpec::AuthorityKeyId,
+        ExtSpec::AuthorityKeyId {
+            keyid: AkiPart::Always,
+            issuer: AkiPart::IfAvailable,
+        },
         ExtSpec::BasicConstraints {
             critical: true,
             ca: IsCa::Ca { path_len: None },
@@ -297,10 +300,16 @@ fn debian_openssl_cnf_parses() {
             ca: IsCa::No,
         },
         ExtSpec::SubjectKeyId,
-        ExtSpec::AuthorityKeyId,
+        ExtSpec::DEFAULT_AKI,
     ];
     assert_eq!(c.extensions("usr_cert"), Ok(usr_cert));
-    assert_eq!(c.extensions("crl_ext"), Ok(vec![ExtSpec::AuthorityKeyId]));
+    assert_eq!(
+        c.extensions("crl_ext"),
+        Ok(vec![ExtSpec::AuthorityKeyId {
+            keyid: AkiPart::Always,
+            issuer: AkiPart::No
+        }])
+    );
     let usage = ku(&[
         KeyUsageBit::DigitalSignature,
         KeyUsageBit::NonRepudiation,
@@ -583,7 +592,10 @@ fn extension_values() {
             ca: IsCa::Ca { path_len: Some(16) },
         },
         ExtSpec::SubjectKeyId,
-        ExtSpec::AuthorityKeyId,
+        ExtSpec::AuthorityKeyId {
+            keyid: AkiPart::Always,
+            issuer: AkiPart::IfAvailable,
+        },
     ];
     assert_eq!(got, want);
 }
@@ -618,7 +630,10 @@ fn extension_sections_by_reference() {
                 critical: false,
                 ca: IsCa::Ca { path_len: Some(0) }
             },
-            ExtSpec::AuthorityKeyId,
+            ExtSpec::AuthorityKeyId {
+                keyid: AkiPart::Always,
+                issuer: AkiPart::No
+            },
             ExtSpec::SubjectAltName {
                 critical: true,
                 names: vec![
@@ -648,16 +663,21 @@ fn key_identifiers_none() {
     let c = conf("[e]\nsubjectKeyIdentifier = hash\n");
     let sect = c.extension_section("e").expect("e");
     assert!(!sect.no_subject_key_id && !sect.no_authority_key_id);
-    for aki in [
-        "keyid",
-        "keyid:always",
-        "keyid,issuer",
-        "keyid:always,issuer",
-        "issuer, keyid",
+    use AkiPart::{Always, IfAvailable, No};
+    for (aki, keyid, issuer) in [
+        ("keyid", IfAvailable, No),
+        ("keyid:always", Always, No),
+        ("keyid,issuer", IfAvailable, IfAvailable),
+        ("keyid:always,issuer", Always, IfAvailable),
+        ("issuer, keyid", IfAvailable, IfAvailable),
+        ("issuer", No, IfAvailable),
+        ("issuer:always", No, Always),
+        ("keyid, issuer:always", IfAvailable, Always),
+        ("keyid:always,issuer:always", Always, Always),
     ] {
         assert_eq!(
             parse_extension(None, AKI, aki),
-            Ok(Some(ExtSpec::AuthorityKeyId)),
+            Ok(Some(ExtSpec::AuthorityKeyId { keyid, issuer })),
             "{aki}"
         );
     }
@@ -882,14 +902,6 @@ fn rejected_extension_values() {
     assert_eq!(
         ext_err("[e]\nsubjectKeyIdentifier = Hash\n"),
         (kid(SKI, "Hash"), 2)
-    );
-    assert_eq!(
-        ext_err("[e]\nauthorityKeyIdentifier = issuer\n"),
-        (kid(AKI, "issuer"), 2)
-    );
-    assert_eq!(
-        ext_err("[e]\nauthorityKeyIdentifier = keyid, issuer:always\n"),
-        (kid(AKI, "keyid, issuer:always"), 2)
     );
     assert_eq!(
         ext_err("[e]\nauthorityKeyIdentifier = keyid:foo\n"),

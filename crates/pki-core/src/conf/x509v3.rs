@@ -8,7 +8,7 @@ use der::oid::ObjectIdentifier;
 use super::{ADDEXT, AKI, Conf, ConfError, ConfErrorKind, SKI};
 use crate::{
     error::Error,
-    ext::{Eku, ExtSpec, IsCa, KeyUsage, KeyUsageBit, San},
+    ext::{AkiPart, Eku, ExtSpec, IsCa, KeyUsage, KeyUsageBit, San},
 };
 
 /// Parses one extension the way OpenSSL's `X509V3_EXT_nconf` does, for a value that came from
@@ -280,22 +280,23 @@ fn path_len_value(v: &str) -> Option<u8> {
     }
 }
 
-/// `keyid[:always]`, optionally with `issuer` (only OpenSSL's fallback when the issuer has
-/// no SKI, which a pki issuer always has), or `none`.
+/// `keyid[:always]` and/or `issuer[:always]`, in any order, or `none` (v3_akid.c).
 fn authority_key_id(value: &str, items: &[Item<'_>]) -> Result<Option<ExtSpec>, Located> {
     let unsupported = |line| (line, unsupported_key_id(AKI, value));
-    let (mut keyid, mut none) = (false, false);
+    let (mut keyid, mut issuer, mut none) = (AkiPart::No, AkiPart::No, false);
     for item in items {
         match (item.name, item.value) {
-            ("keyid", None | Some("always")) => keyid = true,
-            ("issuer", None) => {}
+            ("keyid", None) => keyid = keyid.max_with(AkiPart::IfAvailable),
+            ("keyid", Some("always")) => keyid = AkiPart::Always,
+            ("issuer", None) => issuer = issuer.max_with(AkiPart::IfAvailable),
+            ("issuer", Some("always")) => issuer = AkiPart::Always,
             ("none", None) => none = true,
             _ => return Err(unsupported(item.line)),
         }
     }
-    match (keyid, none) {
-        (true, false) => Ok(Some(ExtSpec::AuthorityKeyId)),
-        (false, true) if items.len() == 1 => Ok(None),
+    match (keyid, issuer, none) {
+        (AkiPart::No, AkiPart::No, true) if items.len() == 1 => Ok(None),
+        (_, _, false) => Ok(Some(ExtSpec::AuthorityKeyId { keyid, issuer })),
         _ => Err(unsupported(items.first().and_then(|i| i.line))),
     }
 }

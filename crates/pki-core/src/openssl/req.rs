@@ -5,12 +5,11 @@
 //! what Debian's default one says: no extensions in a CSR, and for `-x509` the `[v3_ca]`
 //! extensions ([`cert::openssl_v3_ca`]).
 
-use der::asn1::ObjectIdentifier;
 use x509_cert::name::Name;
 
 use crate::{
     Error, Result, cert,
-    conf::{self, Conf},
+    conf::{self, Conf, ExtSection},
     ext::ExtSpec,
     name,
 };
@@ -105,10 +104,10 @@ pub fn request_extensions(
     conf: Option<&Conf>,
     section: Option<&str>,
     addext: &[String],
-) -> Result<Vec<ExtSpec>> {
+) -> Result<ExtSection> {
     let mut exts = match section.or(conf.and_then(Conf::req_extensions)) {
         Some(s) => section_extensions(conf, s)?,
-        None => Vec::new(),
+        None => ExtSection::default(),
     };
     add_ext(conf, addext, &mut exts, false)?;
     Ok(exts)
@@ -116,86 +115,78 @@ pub fn request_extensions(
 
 /// A self-signed certificate's extensions: the section `section` names, else `[req]
 /// x509_extensions`, else (no `-config`) `[v3_ca]` of the system openssl.cnf; then `-addext`.
+/// A config with neither gives none: a version 1 certificate, as OpenSSL makes.
 pub fn x509_extensions(
     conf: Option<&Conf>,
     section: Option<&str>,
     addext: &[String],
-) -> Result<Vec<ExtSpec>> {
+) -> Result<ExtSection> {
     let mut exts = match (conf, section.or(conf.and_then(Conf::x509_extensions))) {
         (_, Some(s)) => section_extensions(conf, s)?,
-        (None, None) => cert::openssl_v3_ca(),
-        (Some(c), None) => {
-            return Err(Error::refused(format!(
-                "{} names no x509_extensions in [req] and no -extensions was given: OpenSSL \
-                 would make a version 1 certificate without extensions, which pki does not \
-                 make",
-                c.file().display()
-            )));
-        }
+        (None, None) => ExtSection {
+            specs: cert::openssl_v3_ca(),
+            ..ExtSection::default()
+        },
+        (Some(_), None) => ExtSection::default(),
     };
     add_ext(conf, addext, &mut exts, true)?;
     Ok(exts)
 }
 
-fn section_extensions(conf: Option<&Conf>, section: &str) -> Result<Vec<ExtSpec>> {
+fn section_extensions(conf: Option<&Conf>, section: &str) -> Result<ExtSection> {
     let Some(conf) = conf else {
         return Err(Error::usage(format!(
             "extension section {section:?} needs -config: pki does not read the system \
              openssl.cnf"
         )));
     };
-    let s = conf.extension_section(section)?;
-    refuse_none_markers(&s, section)?;
-    Ok(s.specs)
-}
-
-/// `subjectKeyIdentifier = none` / `authorityKeyIdentifier = none` ask for less than pki's
-/// certificate builder makes; refused rather than ignored.
-pub fn refuse_none_markers(s: &conf::ExtSection, section: &str) -> Result<()> {
-    if s.no_subject_key_id || s.no_authority_key_id {
-        return Err(Error::refused(format!(
-            "[{section}]: subjectKeyIdentifier = none and authorityKeyIdentifier = none are not \
-             supported: pki always adds both to certificates, as OpenSSL 3 does by default"
-        )));
-    }
-    Ok(())
+    Ok(conf.extension_section(section)?)
 }
 
 /// `-addext`: a name twice among them is refused, as OpenSSL does; one the section already
-/// has replaces it in place for a certificate (OpenSSL 3.0) and is an error for a request
-/// (OpenSSL's `Error adding extensions defined via -addext`).
+/// has replaces it (deleted, then appended: OpenSSL 3.0's `X509V3_CTX_REPLACE`) for a
+/// certificate, and is an error for a request (OpenSSL's `Error adding extensions defined via
+/// -addext`). `subjectKeyIdentifier = none` and `authorityKeyIdentifier = none` leave that
+/// identifier out.
 fn add_ext(
     conf: Option<&Conf>,
     addext: &[String],
-    exts: &mut Vec<ExtSpec>,
+    exts: &mut ExtSection,
     for_cert: bool,
 ) -> Result<()> {
-    let mut added: Vec<ObjectIdentifier> = Vec::new();
+    let mut added: Vec<String> = Vec::new();
     for arg in addext {
         let Some((name, value)) = arg.split_once('=') else {
             return Err(Error::usage(format!(
                 "-addext {arg:?}: expected name=value, as subjectAltName=DNS:example"
             )));
         };
-        let spec = conf::parse_extension(conf, name.trim(), value.trim())?.ok_or_else(|| {
-            Error::refused(format!(
-                "-addext {arg}: \"none\" is not supported: pki always adds key identifiers"
-            ))
-        })?;
-        if added.contains(&spec.oid()) {
+        let name = name.trim();
+        if added.iter().any(|n| n == name) {
             return Err(Error::usage(format!("Duplicate extension: {arg}")));
         }
-        added.push(spec.oid());
-        match exts.iter().position(|e| e.oid() == spec.oid()) {
-            Some(i) if for_cert => exts[i] = spec,
-            Some(_) => {
+        added.push(name.to_owned());
+        let Some(spec) = conf::parse_extension(conf, name, value.trim())? else {
+            // `none`: only the key identifiers have it.
+            if name == "subjectKeyIdentifier" {
+                exts.no_subject_key_id = true;
+                exts.specs.retain(|s| *s != ExtSpec::SubjectKeyId);
+            } else {
+                exts.no_authority_key_id = true;
+                exts.specs
+                    .retain(|s| !matches!(s, ExtSpec::AuthorityKeyId { .. }));
+            }
+            continue;
+        };
+        if exts.specs.iter().any(|e| e.oid() == spec.oid()) {
+            if !for_cert {
                 return Err(Error::refused(format!(
-                    "-addext {arg}: the request's extension section already has {}",
-                    name.trim()
+                    "-addext {arg}: the request's extension section already has {name}"
                 )));
             }
-            None => exts.push(spec),
+            exts.specs.retain(|e| e.oid() != spec.oid());
         }
+        exts.specs.push(spec);
     }
     Ok(())
 }

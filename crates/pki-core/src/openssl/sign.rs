@@ -3,7 +3,12 @@
 
 use x509_cert::request::CertReq;
 
-use crate::{Error, Result, conf::Conf, csr, ext::ExtSpec};
+use crate::{
+    Error, Result,
+    conf::{Conf, ExtSection},
+    csr,
+    ext::ExtSpec,
+};
 
 /// `-copy_extensions`: what of the CSR's extensions the certificate takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,14 +39,15 @@ impl CopyExtensions {
 
 /// The certificate's extensions: the CSR's with `copy`, then the `-extfile` section
 /// (`extfile` with the `-extensions` section, else its default section), replacing a copied
-/// one of the same type, as OpenSSL 3 does.
+/// one of the same type (deleted, then appended), as OpenSSL 3.0 does. None at all makes a
+/// version 1 certificate, as OpenSSL's `x509 -req` without `-extfile`.
 pub fn extensions(
     copy: CopyExtensions,
     req: &CertReq,
     extfile: Option<&Conf>,
     section: Option<&str>,
-) -> Result<Vec<ExtSpec>> {
-    let mut exts: Vec<ExtSpec> = Vec::new();
+) -> Result<ExtSection> {
+    let mut exts = ExtSection::default();
     if copy != CopyExtensions::None {
         for e in csr::requested_extensions(req)? {
             let spec = ExtSpec::from_extension(&e)?.ok_or_else(|| {
@@ -52,33 +58,33 @@ pub fn extensions(
                     e.extn_id
                 ))
             })?;
-            exts.retain(|x| x.oid() != spec.oid());
-            exts.push(spec);
+            exts.specs.retain(|x| x.oid() != spec.oid());
+            exts.specs.push(spec);
         }
     }
-    match (extfile, section) {
-        (Some(conf), section) => {
-            let section = section.unwrap_or_else(|| conf.default_extensions_section());
-            let s = conf.extension_section(section)?;
-            super::req::refuse_none_markers(&s, section)?;
-            for spec in s.specs {
-                exts.retain(|x| x.oid() != spec.oid());
-                exts.push(spec);
-            }
+    if let Some(conf) = extfile {
+        let s = match section {
+            Some(name) => conf.extension_section(name)?,
+            // Without -extensions: `extensions =` of the unnamed section, else the unnamed
+            // section itself; a file with neither adds nothing.
+            None => match conf.section(conf.default_extensions_section()) {
+                Some(_) => conf.extension_section(conf.default_extensions_section())?,
+                None => ExtSection::default(),
+            },
+        };
+        for spec in s.specs {
+            exts.specs.retain(|x| x.oid() != spec.oid());
+            exts.specs.push(spec);
         }
-        (None, Some(_)) => {
-            return Err(Error::usage(
-                "-extensions names a section of -extfile, which is missing",
-            ));
+        if s.no_subject_key_id {
+            exts.no_subject_key_id = true;
+            exts.specs.retain(|x| *x != ExtSpec::SubjectKeyId);
         }
-        (None, None) if exts.is_empty() => {
-            return Err(Error::refused(
-                "no -extfile and no extension to copy: OpenSSL would make a version 1 \
-                 certificate without extensions, which pki does not make (give -extfile FILE \
-                 -extensions SECTION, or -copy_extensions copy)",
-            ));
+        if s.no_authority_key_id {
+            exts.no_authority_key_id = true;
+            exts.specs
+                .retain(|x| !matches!(x, ExtSpec::AuthorityKeyId { .. }));
         }
-        (None, None) => {}
     }
     Ok(exts)
 }

@@ -22,6 +22,21 @@ const POLICIES: &str = "2.5.29.32";
 const SCTS: &str = "1.3.6.1.4.1.11129.2.4.2";
 const SAN: &str = "2.5.29.17";
 const IAN: &str = "2.5.29.18";
+const AKI: &str = "2.5.29.35";
+const NS_CERT_TYPE: &str = "2.16.840.1.113730.1.1";
+const NS_COMMENT: &str = "2.16.840.1.113730.1.13";
+
+/// Netscape certificate types, bit 0 first, as `x509 -text` names them (v3_bitst.c).
+const NS_TYPES: [&str; 8] = [
+    "SSL Client",
+    "SSL Server",
+    "S/MIME",
+    "Object Signing",
+    "Unused",
+    "SSL CA",
+    "S/MIME CA",
+    "Object Signing CA",
+];
 
 /// The value lines (each ending in `\n`) of an extension this module knows, at `indent`;
 /// `None` for others, and for values that do not decode.
@@ -32,6 +47,29 @@ pub(super) fn render(e: &Extension, indent: usize) -> Option<String> {
         CRL_DP => crl_dp(&CrlDistributionPoints::from_der(bytes).ok()?, indent)?,
         POLICIES => policies(&CertificatePolicies::from_der(bytes).ok()?, indent)?,
         SCTS => scts(bytes, indent)?,
+        AKI => aki(
+            &x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(bytes).ok()?,
+            indent,
+        ),
+        NS_CERT_TYPE => {
+            let bits = der::asn1::BitString::from_der(bytes).ok()?;
+            let names: Vec<&str> = NS_TYPES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    bits.raw_bytes()
+                        .first()
+                        .is_some_and(|b| b & (0x80 >> i) != 0)
+                })
+                .map(|(_, n)| *n)
+                .collect();
+            format!("{}{}", " ".repeat(indent), names.join(", "))
+        }
+        NS_COMMENT => format!(
+            "{}{}",
+            " ".repeat(indent),
+            Ia5String::from_der(bytes).ok()?.as_str()
+        ),
         SAN | IAN => {
             let names = x509_cert::ext::pkix::name::GeneralNames::from_der(bytes).ok()?;
             let list: Vec<String> = names.iter().map(general_name).collect();
@@ -42,13 +80,39 @@ pub(super) fn render(e: &Extension, indent: usize) -> Option<String> {
     Some(lines + "\n")
 }
 
+/// authorityKeyIdentifier (v3_akid.c `i2v_AUTHORITY_KEYID`): the key id, with a `keyid:`
+/// prefix only when an issuer or serial follows, then each issuer name and `serial:`.
+fn aki(a: &x509_cert::ext::pkix::AuthorityKeyIdentifier, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    let more = a.authority_cert_issuer.is_some() || a.authority_cert_serial_number.is_some();
+    if let Some(id) = &a.key_identifier {
+        let hex = super::hex_upper(id.as_bytes());
+        lines.push(if more {
+            format!("{pad}keyid:{hex}")
+        } else {
+            format!("{pad}{hex}")
+        });
+    }
+    for g in a.authority_cert_issuer.iter().flatten() {
+        lines.push(format!("{pad}{}", general_name(g)));
+    }
+    if let Some(serial) = &a.authority_cert_serial_number {
+        lines.push(format!(
+            "{pad}serial:{}",
+            super::hex_upper(serial.as_bytes())
+        ));
+    }
+    lines.join("\n")
+}
+
 /// OpenSSL's `GENERAL_NAME_print`.
 pub(super) fn general_name(g: &GeneralName) -> String {
     match g {
         GeneralName::Rfc822Name(s) => format!("email:{s}"),
         GeneralName::DnsName(s) => format!("DNS:{s}"),
         GeneralName::UniformResourceIdentifier(s) => format!("URI:{s}"),
-        GeneralName::DirectoryName(n) => format!("DirName:{}", name::to_openssl_string(n)),
+        GeneralName::DirectoryName(n) => format!("DirName:{}", name::to_oneline(n)),
         GeneralName::IpAddress(o) => match ext::ip_from_bytes(o.as_bytes()) {
             Some(ip) => ext::San::Ip(ip).to_string(),
             None => "IP Address:<invalid>".into(),
