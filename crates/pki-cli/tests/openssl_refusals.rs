@@ -158,16 +158,16 @@ fn each_refusal_names_its_reason() {
             vec!["req", "-new", "-key", "ca.key"],
             usage(
                 "req",
-                "-subj is required: pki does not prompt for the subject (or give a -config \
-                 with prompt = no and a distinguished_name section)",
+                "-subj is required: pki does not prompt for the subject (give -subj, -batch for \
+                 the config's default values, or a -config with prompt = no)",
             ),
         ),
         (
             vec!["req", "-new", "-key", "ca.key", "-config", "openssl.conf"],
             usage(
                 "req",
-                "-subj is required: pki does not prompt for the subject (or give a -config \
-                 with prompt = no and a distinguished_name section)",
+                "-subj is required: pki does not prompt for the subject (give -subj, -batch for \
+                 the config's default values, or a -config with prompt = no)",
             ),
         ),
         (
@@ -192,14 +192,16 @@ fn each_refusal_names_its_reason() {
         ),
         (
             vec!["req", "-new", "-key", "ca.key", "-config", "nodn.cnf"],
-            "req: nodn.cnf: prompt = no, but the subject section [dn] is missing or empty\n".into(),
+            "req: nodn.cnf: the subject section [dn] gives no field (OpenSSL: No objects \
+             specified in config file)\n"
+                .into(),
         ),
         (
             vec!["req", "-new", "-subj", "/CN=x"],
             usage(
                 "req",
-                "-key FILE or -newkey rsa:BITS is required (pki does not use default_bits or \
-                 default_keyfile from openssl.cnf)",
+                "a new key needs -nodes (or -noenc): pki writes only unencrypted keys, never \
+                 prompting for a pass phrase",
             ),
         ),
         (
@@ -225,34 +227,8 @@ fn each_refusal_names_its_reason() {
             "req: ca.key already exists and is never overwritten\n".into(),
         ),
         (
-            vec![
-                "req",
-                "-x509",
-                "-key",
-                "ca.key",
-                "-subj",
-                "/CN=x",
-                "-extensions",
-                "v3_req",
-            ],
-            usage(
-                "req",
-                "extension section \"v3_req\" needs -config: pki does not read the system \
-                 openssl.cnf",
-            ),
-        ),
-        (
             vec!["req", "-new", "-key", "ca.key", "-subj", "CN=x"],
             "req: invalid name: subject must start with '/', as in /CN=name\n".into(),
-        ),
-        (
-            vec![
-                "req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-days", "3",
-            ],
-            usage(
-                "req",
-                "-days is used only with -x509 (a request has no validity)",
-            ),
         ),
         (
             vec![

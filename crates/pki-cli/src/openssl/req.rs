@@ -15,7 +15,7 @@ use pki_core::{
 
 use pki_core::text::NameForm;
 
-use super::{Fail, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
+use super::{Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
 
 const OPTS: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -58,7 +58,22 @@ const OPTS: &[Opt] = &[
         "val",
         "Serial of the -x509 certificate (decimal, or hex with 0x; default random)",
     ),
-    Opt::value("config", "infile", "Request template file (openssl.conf)"),
+    Opt::value(
+        "config",
+        "infile",
+        "Request template file (default: Debian's openssl.cnf, built in)",
+    ),
+    Opt::value("section", "val", "Config section to read instead of [req]"),
+    Opt::flag(
+        "batch",
+        "Do not ask: take the subject from the config's _default values",
+    ),
+    Opt::flag("utf8", "Input characters are UTF-8 (always so in pki)"),
+    Opt::value(
+        "outform",
+        "PEM|DER",
+        "Output format of the request or certificate (default PEM)",
+    ),
     Opt::value(
         "extensions",
         "val",
@@ -105,11 +120,19 @@ struct Args {
     x509: bool,
     input: Option<String>,
     out: Option<String>,
+    outform: Format,
     config: Option<String>,
+    /// `-section`: the config section read instead of `[req]`.
+    section: String,
+    batch: bool,
+    /// `-days` given without `-x509`: OpenSSL's warning, and on.
+    days_ignored: bool,
     /// `-key FILE`.
     key: Option<String>,
     /// `-newkey`: the size of the RSA key to make.
     newkey: Option<KeyBits>,
+    /// `-nodes` / `-noenc`.
+    nodes: bool,
     keyout: Option<String>,
     subj: Option<String>,
     days: u32,
@@ -142,18 +165,18 @@ impl Args {
                 "-in cannot be combined with -new or -newkey (OpenSSL would ignore -in)".into(),
             ));
         }
-        if !x509 && p.flag("days") {
-            return Err(Fail::Usage(
-                "-days is used only with -x509 (a request has no validity)".into(),
-            ));
-        }
+
         if !x509 && p.flag("set_serial") {
             return Err(Fail::Usage(
                 "-set_serial is used only with -x509 (a request has no serial)".into(),
             ));
         }
-        if p.flag("keyout") && !p.flag("newkey") {
-            return Err(Fail::Usage("-keyout is used only with -newkey".into()));
+        if p.flag("keyout") && (p.flag("key") || !new) {
+            return Err(Fail::Usage(
+                "-keyout is used only for a new key (-newkey, or -new without -key); pki \
+                 does not rewrite a key given with -key"
+                    .into(),
+            ));
         }
         let ext_opts = p.flag("extensions") || p.flag("reqexts") || p.flag("addext");
         if !new && !x509 && (p.flag("key") || p.flag("subj") || ext_opts) {
@@ -184,9 +207,14 @@ impl Args {
             x509,
             input: input.map(str::to_owned),
             out: owned("out"),
+            outform: Format::from_opt(&p, "outform")?,
             config: owned("config"),
+            section: p.value("section").unwrap_or("req").to_owned(),
+            batch: p.flag("batch"),
+            days_ignored: !x509 && p.flag("days"),
             key: owned("key"),
             newkey,
+            nodes: p.flag("nodes") || p.flag("noenc"),
             keyout: owned("keyout"),
             subj: owned("subj"),
             days: if x509 { p.days("days", 30)? } else { 30 },
@@ -235,17 +263,29 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let Some(a) = Args::parse(args)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let conf = a.config.as_deref().map(load_conf).transpose()?;
-    if let Some(c) = &conf {
-        openssl::req::refuse_settings(c)?;
+    if a.days_ignored {
+        note(format_args!(
+            "Ignoring -days without -x509; not generating a certificate"
+        ));
     }
-    let conf = conf.as_ref();
+    let conf = match &a.config {
+        Some(path) => load_conf(path)?,
+        None => openssl::req::system_conf()?,
+    };
+    let section = a.section.as_str();
+    openssl::req::refuse_settings(&conf, section)?;
+    // Where a key made here goes: -keyout, else the config's default_keyfile, else stdout.
+    let keyout = a
+        .keyout
+        .clone()
+        .or_else(|| openssl::req::default_keyfile(&conf, section).map(str::to_owned));
     // `-keyout F -out F`: the key, then what is made, in one file, 0600 (OpenSSL writes the
     // key first and appends; pki writes both at once, never half).
-    let combined = a.newkey.is_some()
-        && a.keyout.is_some()
-        && a.keyout.as_deref().map(Path::new) == a.out.as_deref().map(Path::new);
-    let key = signing_key(&a, combined)?;
+    let makes_key = a.key.is_none() && (a.newkey.is_some() || a.new);
+    let combined = makes_key
+        && keyout.is_some()
+        && keyout.as_deref().map(Path::new) == a.out.as_deref().map(Path::new);
+    let key = signing_key(&a, &conf, keyout.as_deref(), combined)?;
     let serial = || -> Result<_, Fail> {
         let s = match &a.set_serial {
             Some(s) => s.clone(),
@@ -256,24 +296,26 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let made = if a.new {
         let subject = match &a.subj {
             Some(subj) => name::parse_subj(subj).map_err(pki_core::Error::from)?,
-            None => openssl::req::config_subject(conf)?,
+            None => openssl::req::config_subject(&conf, section, a.batch)?,
         };
-        let key = key.as_ref().ok_or_else(|| {
-            Fail::Usage(
-                "-key FILE or -newkey rsa:BITS is required (pki does not use default_bits or \
-                 default_keyfile from openssl.cnf)"
-                    .into(),
-            )
-        })?;
+        let key = key
+            .as_ref()
+            .ok_or_else(|| Fail::msg("no key to sign the request with"))?;
         if a.x509 {
-            let exts = openssl::req::x509_extensions(conf, a.extensions.as_deref(), &a.addext)?;
+            let exts =
+                openssl::req::x509_extensions(&conf, section, a.extensions.as_deref(), &a.addext)?;
             Made::Cert(Box::new(
                 CertBuilder::new(subject, key.public_key_info()?, serial()?, a.days)
                     .section(exts)
                     .self_signed(key)?,
             ))
         } else {
-            let exts = openssl::req::request_extensions(conf, a.extensions.as_deref(), &a.addext)?;
+            let exts = openssl::req::request_extensions(
+                &conf,
+                section,
+                a.extensions.as_deref(),
+                &a.addext,
+            )?;
             let req = csr::build(subject, key, &exts.specs)?;
             if a.verify {
                 csr::verify(&req)?;
@@ -299,7 +341,8 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             note(format_args!(
                 "Warning: No -copy_extensions given; ignoring any extensions in the request"
             ));
-            let exts = openssl::req::x509_extensions(conf, a.extensions.as_deref(), &a.addext)?;
+            let exts =
+                openssl::req::x509_extensions(&conf, section, a.extensions.as_deref(), &a.addext)?;
             Made::Cert(Box::new(
                 CertBuilder::new(req.info.subject, req.info.public_key, serial()?, a.days)
                     .section(exts)
@@ -335,10 +378,18 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         ));
     }
     if !a.noout {
-        out.text(&match &made {
-            Made::Req(r) => csr::to_pem(r)?,
-            Made::Cert(c) => cert::to_pem(c)?,
-        });
+        match (a.outform, &made) {
+            (Format::Pem, Made::Req(r)) => out.text(&csr::to_pem(r)?),
+            (Format::Pem, Made::Cert(c)) => out.text(&cert::to_pem(c)?),
+            (Format::Der, Made::Req(r)) => out.bytes(
+                &der::Encode::to_der(r.as_ref())
+                    .map_err(|e| Fail::msg(format!("cannot encode the request: {e}")))?,
+            ),
+            (Format::Der, Made::Cert(c)) => out.bytes(
+                &der::Encode::to_der(c.as_ref())
+                    .map_err(|e| Fail::msg(format!("cannot encode the certificate: {e}")))?,
+            ),
+        }
     }
     if combined && let Some(key) = &key {
         let mut both = Output::default();
@@ -351,21 +402,37 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The key given with `-key`, or made for `-newkey` and written to `-keyout` (or stdout;
-/// not yet when `combined` with `-out`).
-fn signing_key(a: &Args, combined: bool) -> Result<Option<PrivateKey>, Fail> {
+/// The key given with `-key`, or made (for `-newkey`, or `-new` without a key: the config's
+/// `default_bits`) and written to `keyout` (or stdout; not yet when `combined` with `-out`).
+fn signing_key(
+    a: &Args,
+    conf: &pki_core::conf::Conf,
+    keyout: Option<&str>,
+    combined: bool,
+) -> Result<Option<PrivateKey>, Fail> {
     if let Some(path) = &a.key {
         return Ok(Some(load(path, openssl::first_private_key)?));
     }
-    let Some(bits) = a.newkey else {
-        return Ok(None);
+    let bits = match a.newkey {
+        Some(bits) => bits,
+        None if a.new => {
+            if !a.nodes {
+                return Err(Fail::Usage(
+                    "a new key needs -nodes (or -noenc): pki writes only unencrypted keys, \
+                     never prompting for a pass phrase"
+                        .into(),
+                ));
+            }
+            KeyBits::new(openssl::req::default_bits(conf, &a.section)?)?
+        }
+        None => return Ok(None),
     };
-    super::genrsa::refuse_existing(a.keyout.as_deref())?;
+    super::genrsa::refuse_existing(keyout)?;
     let key = PrivateKey::generate(bits)?;
     if !combined {
         let mut o = Output::default();
         o.text(&key.to_pkcs8_pem()?);
-        o.deliver(a.keyout.as_deref(), Mode::Private)?;
+        o.deliver(keyout, Mode::Private)?;
     }
     Ok(Some(key))
 }

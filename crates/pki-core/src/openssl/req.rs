@@ -2,31 +2,64 @@
 //! extension sections of a request and of a self-signed certificate, and `-addext`.
 //!
 //! Without `-config`, OpenSSL reads the system openssl.cnf; pki reads no system file and uses
-//! what Debian's default one says: no extensions in a CSR, and for `-x509` the `[v3_ca]`
-//! extensions ([`cert::openssl_v3_ca`]).
+//! a copy of Debian 12's (OpenSSL 3.0.19's `apps/openssl.cnf`, [`system_conf`]): no
+//! extensions in a CSR, `[v3_ca]` for `-x509`, `default_bits = 2048`, `default_keyfile =
+//! privkey.pem`, and the `_default` subject values `-batch` takes.
+//!
+//! `section` is `-section`'s value: the section read instead of `[req]`.
 
 use x509_cert::name::Name;
 
 use crate::{
-    Error, Result, cert,
+    Error, Result,
     conf::{self, Conf, ExtSection},
     ext::ExtSpec,
     name,
 };
 
-/// `[req]` settings that would make OpenSSL's request differ from pki's: refused, not
-/// ignored.
-pub fn refuse_settings(c: &Conf) -> Result<()> {
+/// Debian 12's `/usr/lib/ssl/openssl.cnf` as OpenSSL 3.0.19 installs it (Apache License 2.0,
+/// from OpenSSL's apps/openssl.cnf): what `openssl req` reads without `-config`.
+pub const SYSTEM_CNF: &str = include_str!("openssl.cnf");
+
+/// [`SYSTEM_CNF`], parsed; named `/usr/lib/ssl/openssl.cnf` in messages, as OpenSSL names it.
+pub fn system_conf() -> Result<Conf> {
+    Ok(Conf::parse("/usr/lib/ssl/openssl.cnf", SYSTEM_CNF)?)
+}
+
+/// `default_bits` of the request section (OpenSSL's default 2048).
+pub fn default_bits(c: &Conf, section: &str) -> Result<usize> {
+    match c.lookup(section, "default_bits") {
+        None => Ok(2048),
+        Some(v) => v.trim().parse().map_err(|_| {
+            Error::refused(format!(
+                "{}: default_bits = {v} is not a number of bits",
+                c.file().display()
+            ))
+        }),
+    }
+}
+
+/// `default_keyfile` of the request section: where a new key goes without `-keyout`.
+pub fn default_keyfile<'c>(c: &'c Conf, section: &str) -> Option<&'c str> {
+    c.lookup(section, "default_keyfile")
+}
+
+/// Request-section settings that would make OpenSSL's request differ from pki's: refused,
+/// not ignored.
+pub fn refuse_settings(c: &Conf, section: &str) -> Result<()> {
     let file = c.file().display();
     if let Some(md) = c
-        .lookup("req", "default_md")
+        .lookup(section, "default_md")
         .filter(|md| !md.eq_ignore_ascii_case("sha256") && *md != "default")
     {
         return Err(Error::refused(format!(
             "{file}: default_md = {md} is not supported: pki signs with SHA-256"
         )));
     }
-    if let Some(mask) = c.lookup("req", "string_mask").filter(|m| *m != "utf8only") {
+    if let Some(mask) = c
+        .lookup(section, "string_mask")
+        .filter(|m| *m != "utf8only")
+    {
         return Err(Error::refused(format!(
             "{file}: string_mask = {mask} is not supported: pki encodes names as utf8only \
              does (OpenSSL 3's default)"
@@ -35,22 +68,21 @@ pub fn refuse_settings(c: &Conf) -> Result<()> {
     Ok(())
 }
 
-/// The subject of `[req] prompt = no`: the entries of the `distinguished_name` section, in
-/// order, as OpenSSL's `auto_info` reads them (`0.OU` and `1.OU` are two OUs; a leading `+`
-/// joins the previous RDN).
-pub fn config_subject(conf: Option<&Conf>) -> Result<Name> {
-    let refuse = || {
-        Error::usage(
-            "-subj is required: pki does not prompt for the subject (or give a -config with \
-             prompt = no and a distinguished_name section)",
-        )
-    };
-    let conf = conf.ok_or_else(refuse)?;
-    if conf.lookup("req", "prompt") != Some("no") {
-        return Err(refuse());
+/// The subject without `-subj`: with `prompt = no`, the entries of the `distinguished_name`
+/// section, in order, as OpenSSL's `auto_info` reads them (`0.OU` and `1.OU` are two OUs; a
+/// leading `+` joins the previous RDN); with `-batch` (`batch`), each field's `_default` value,
+/// as OpenSSL's `prompt_info` takes them without asking. Otherwise OpenSSL would prompt.
+pub fn config_subject(conf: &Conf, section: &str, batch: bool) -> Result<Name> {
+    let prompt = conf.lookup(section, "prompt") != Some("no");
+    if prompt && !batch {
+        return Err(Error::usage(
+            "-subj is required: pki does not prompt for the subject (give -subj, -batch for \
+             the config's default values, or a -config with prompt = no)",
+        ));
     }
     let file = conf.file().display().to_string();
-    if let Some(attrs) = conf.lookup("req", "attributes")
+    if !prompt
+        && let Some(attrs) = conf.lookup(section, "attributes")
         && conf.section(attrs).is_some_and(|e| !e.is_empty())
     {
         return Err(Error::refused(format!(
@@ -58,22 +90,40 @@ pub fn config_subject(conf: Option<&Conf>) -> Result<Name> {
              not supported by pki"
         )));
     }
-    let section = conf.lookup("req", "distinguished_name").ok_or_else(|| {
+    let dn = conf.lookup(section, "distinguished_name").ok_or_else(|| {
         Error::refused(format!(
-            "{file}: prompt = no, but [req] names no distinguished_name section"
+            "{file}: [{section}] names no distinguished_name section"
         ))
     })?;
-    let entries = conf
-        .section(section)
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| {
-            Error::refused(format!(
-                "{file}: prompt = no, but the subject section [{section}] is missing or empty"
-            ))
-        })?;
+    let entries = conf.section(dn).unwrap_or_default();
+    let fields: Vec<(&str, &str)> = if prompt {
+        entries
+            .iter()
+            .filter(|e| {
+                !["_default", "_min", "_max"]
+                    .iter()
+                    .any(|x| e.key.ends_with(x))
+            })
+            .filter_map(|e| {
+                let default = conf.get(dn, &format!("{}_default", e.key))?;
+                (!default.is_empty()).then_some((e.key.as_str(), default))
+            })
+            .collect()
+    } else {
+        entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect()
+    };
+    if fields.is_empty() {
+        return Err(Error::refused(format!(
+            "{file}: the subject section [{dn}] gives no field (OpenSSL: No objects specified \
+             in config file)"
+        )));
+    }
     let mut subj = String::new();
-    for e in entries {
-        let mut attr = e.key.as_str();
+    for (key, value) in fields {
+        let mut attr = key;
         if let Some(i) = attr.find(['.', ':', ','])
             && i + 1 < attr.len()
         {
@@ -88,7 +138,7 @@ pub fn config_subject(conf: Option<&Conf>) -> Result<Name> {
         }
         subj.push_str(attr);
         subj.push('=');
-        for c in e.value.chars() {
+        for c in value.chars() {
             if matches!(c, '/' | '+' | '\\') {
                 subj.push('\\');
             }
@@ -98,49 +148,37 @@ pub fn config_subject(conf: Option<&Conf>) -> Result<Name> {
     name::parse_subj(&subj).map_err(|e| Error::from(e).in_file(&file))
 }
 
-/// A request's extensions: the section `section` names (`-extensions`/`-reqexts`), else
-/// `[req] req_extensions`, then `-addext`.
+/// A request's extensions: the section `extensions` names (`-extensions`/`-reqexts`), else
+/// the request section's `req_extensions`, then `-addext`.
 pub fn request_extensions(
-    conf: Option<&Conf>,
-    section: Option<&str>,
+    conf: &Conf,
+    section: &str,
+    extensions: Option<&str>,
     addext: &[String],
 ) -> Result<ExtSection> {
-    let mut exts = match section.or(conf.and_then(Conf::req_extensions)) {
-        Some(s) => section_extensions(conf, s)?,
+    let mut exts = match extensions.or(conf.lookup(section, "req_extensions")) {
+        Some(s) => conf.extension_section(s)?,
         None => ExtSection::default(),
     };
     add_ext(conf, addext, &mut exts, false)?;
     Ok(exts)
 }
 
-/// A self-signed certificate's extensions: the section `section` names, else `[req]
-/// x509_extensions`, else (no `-config`) `[v3_ca]` of the system openssl.cnf; then `-addext`.
-/// A config with neither gives none: a version 1 certificate, as OpenSSL makes.
+/// A self-signed certificate's extensions: the section `extensions` names, else the request
+/// section's `x509_extensions`, then `-addext`. A config with neither gives none: a version
+/// 1 certificate, as OpenSSL makes.
 pub fn x509_extensions(
-    conf: Option<&Conf>,
-    section: Option<&str>,
+    conf: &Conf,
+    section: &str,
+    extensions: Option<&str>,
     addext: &[String],
 ) -> Result<ExtSection> {
-    let mut exts = match (conf, section.or(conf.and_then(Conf::x509_extensions))) {
-        (_, Some(s)) => section_extensions(conf, s)?,
-        (None, None) => ExtSection {
-            specs: cert::openssl_v3_ca(),
-            ..ExtSection::default()
-        },
-        (Some(_), None) => ExtSection::default(),
+    let mut exts = match extensions.or(conf.lookup(section, "x509_extensions")) {
+        Some(s) => conf.extension_section(s)?,
+        None => ExtSection::default(),
     };
     add_ext(conf, addext, &mut exts, true)?;
     Ok(exts)
-}
-
-fn section_extensions(conf: Option<&Conf>, section: &str) -> Result<ExtSection> {
-    let Some(conf) = conf else {
-        return Err(Error::usage(format!(
-            "extension section {section:?} needs -config: pki does not read the system \
-             openssl.cnf"
-        )));
-    };
-    Ok(conf.extension_section(section)?)
 }
 
 /// `-addext`: a name twice among them is refused, as OpenSSL does; one the section already
@@ -148,12 +186,7 @@ fn section_extensions(conf: Option<&Conf>, section: &str) -> Result<ExtSection> 
 /// certificate, and is an error for a request (OpenSSL's `Error adding extensions defined via
 /// -addext`). `subjectKeyIdentifier = none` and `authorityKeyIdentifier = none` leave that
 /// identifier out.
-fn add_ext(
-    conf: Option<&Conf>,
-    addext: &[String],
-    exts: &mut ExtSection,
-    for_cert: bool,
-) -> Result<()> {
+fn add_ext(conf: &Conf, addext: &[String], exts: &mut ExtSection, for_cert: bool) -> Result<()> {
     let mut added: Vec<String> = Vec::new();
     for arg in addext {
         let Some((name, value)) = arg.split_once('=') else {
@@ -166,7 +199,7 @@ fn add_ext(
             return Err(Error::usage(format!("Duplicate extension: {arg}")));
         }
         added.push(name.to_owned());
-        let Some(spec) = conf::parse_extension(conf, name, value.trim())? else {
+        let Some(spec) = conf::parse_extension(Some(conf), name, value.trim())? else {
             // `none`: only the key identifiers have it.
             if name == "subjectKeyIdentifier" {
                 exts.no_subject_key_id = true;
