@@ -483,6 +483,31 @@ pub(crate) fn load<T>(
     Ok(decode(&bytes).map_err(|e| e.in_file(path))?)
 }
 
+/// The last of `-sha1`, `-sha256`, `-sha384`, `-sha512` given: OpenSSL keeps the last digest
+/// option. `None` when there is none.
+pub(crate) fn last_digest(p: &Parsed) -> Option<&'static str> {
+    ["sha1", "sha256", "sha384", "sha512"]
+        .into_iter()
+        .filter_map(|n| p.position(n).map(|i| (i, n)))
+        .max()
+        .map(|(_, n)| n)
+}
+
+/// The digest a command signs with: the last digest option, else `default`; `-sha1` is
+/// refused by name (pki does not make SHA-1 signatures, which verifiers refuse).
+pub(crate) fn signing_digest(
+    p: &Parsed,
+    default: pki_core::key::Digest,
+) -> Result<pki_core::key::Digest, Fail> {
+    match last_digest(p) {
+        None => Ok(default),
+        Some("sha1") => Err(Fail::msg(
+            "-sha1 signatures are not made by pki: it signs with SHA-256, SHA-384 or SHA-512",
+        )),
+        Some(name) => Ok(pki_core::key::Digest::from_name(name).unwrap_or_default()),
+    }
+}
+
 /// `-inform`/`-outform`: PEM or DER (case-insensitive, as OpenSSL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {

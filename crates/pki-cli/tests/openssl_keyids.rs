@@ -43,7 +43,20 @@ fn shape(d: &TestDir, cert: &str) -> String {
         .skip_while(|l| !l.contains("X509v3 extensions:"))
         .take_while(|l| !l.starts_with("    Signature Algorithm"))
         .collect();
-    format!("{version}\n{}", exts.join("\n"))
+    let named = |what: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(what))
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    };
+    format!(
+        "{version}\n{}\n{}\n{}\n{}",
+        named("Signature Algorithm:"),
+        named("Issuer:"),
+        named("Subject:"),
+        exts.join("\n")
+    )
 }
 
 /// `pki openssl x509 -noout -text` of a certificate is the real openssl's.
@@ -244,11 +257,11 @@ fn no_extensions_make_a_version_1_certificate() {
         let theirs = [args, &["-out", "theirs.crt"]].concat();
         dropin(&d, &ours).ok();
         openssl(&d, &theirs).ok();
-        assert_eq!(
-            shape(&d, "ours.crt"),
-            "        Version: 1 (0x0)\n",
+        assert!(
+            shape(&d, "ours.crt").starts_with("        Version: 1 (0x0)\n"),
             "{args:?}"
         );
+        assert!(!shape(&d, "ours.crt").contains("X509v3"), "{args:?}");
         assert_eq!(shape(&d, "ours.crt"), shape(&d, "theirs.crt"), "{args:?}");
         same_text(&d, "theirs.crt");
         // The real openssl verifies pki's version 1 certificate under its CA.
@@ -294,5 +307,105 @@ fn netscape_and_authority_key_identifier_text_match_openssl() {
         )
         .ok();
         same_text(&d, &out);
+    }
+}
+
+/// `x509 -req -signkey` (a self-signed certificate from a CSR: issuer = subject, the signing
+/// key's public key, no default authorityKeyIdentifier) and the digests of `-sha384`,
+/// `-sha512` and `default_md`, as the real openssl makes them.
+#[test]
+fn signkey_and_digests_match_openssl() {
+    let d = setup();
+    fs::write(
+        d.join("v.cnf"),
+        "[v]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = keyCertSign, cRLSign\n",
+    )
+    .expect("write");
+    fs::write(
+        d.join("md.cnf"),
+        "[req]\ndistinguished_name = dn\ndefault_md = sha384\nx509_extensions = v\n[dn]\n\
+         [v]\nbasicConstraints = CA:FALSE\n",
+    )
+    .expect("write");
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["x509", "-req", "-in", "leaf.csr", "-signkey", "leaf.key"],
+            "v1 self-signed",
+        ),
+        (
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-signkey",
+                "leaf.key",
+                "-sha512",
+                "-days",
+                "10",
+                "-extfile",
+                "v.cnf",
+                "-extensions",
+                "v",
+            ],
+            "self-signed CA, SHA-512",
+        ),
+        (
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-key",
+                "leaf.key",
+                "-sha384",
+                "-extfile",
+                "v.cnf",
+                "-extensions",
+                "v",
+            ],
+            "-key, SHA-384",
+        ),
+        (
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ski.crt",
+                "-CAkey",
+                "ca.key",
+                "-sha512",
+                "-extfile",
+                "v.cnf",
+                "-extensions",
+                "v",
+            ],
+            "under a CA, SHA-512",
+        ),
+        (
+            &[
+                "req", "-x509", "-key", "ca.key", "-subj", "/CN=md", "-config", "md.cnf",
+            ],
+            "default_md = sha384",
+        ),
+        (
+            &[
+                "req", "-x509", "-key", "ca.key", "-subj", "/CN=md", "-config", "md.cnf", "-sha512",
+            ],
+            "-sha512 over default_md",
+        ),
+    ];
+    for (args, what) in cases {
+        compare(&d, args, what);
+        // The real openssl verifies pki's certificate: self-signed, or under its CA.
+        let bundle = [
+            fs::read(d.join("ski.crt")).expect("ca"),
+            fs::read(d.join("ours.crt")).expect("ours"),
+        ]
+        .concat();
+        fs::write(d.join("bundle.pem"), bundle).expect("write");
+        openssl(&d, &["verify", "-CAfile", "bundle.pem", "ours.crt"]).ok();
     }
 }

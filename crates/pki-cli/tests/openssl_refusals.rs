@@ -75,10 +75,9 @@ fn each_refusal_names_its_reason() {
         ),
         (
             vec!["req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-sha1"],
-            usage(
-                "req",
-                "Unknown option or option not supported by pki: -sha1",
-            ),
+            "req: -sha1 signatures are not made by pki: it signs with SHA-256, SHA-384 or \
+             SHA-512\n"
+                .into(),
         ),
         (
             vec!["x509", "-in", "ca.crt", "-days"],
@@ -174,7 +173,9 @@ fn each_refusal_names_its_reason() {
             vec![
                 "req", "-new", "-key", "ca.key", "-subj", "/CN=x", "-config", "md.cnf",
             ],
-            "req: md.cnf: default_md = sha1 is not supported: pki signs with SHA-256\n".into(),
+            "req: md.cnf: default_md = sha1 is not supported: pki signs with sha256, sha384 or \
+             sha512\n"
+                .into(),
         ),
         (
             vec![
@@ -338,12 +339,10 @@ fn each_refusal_names_its_reason() {
                 "-copy_extensions",
                 "copy",
             ],
+            // The real openssl's words and order.
             format!(
-                "{SIGNED_NOTE}{}",
-                usage(
-                    "x509",
-                    "-req needs -CA (pki does not self-sign with -signkey or -key)"
-                )
+                "{SIGNED_NOTE}We need a private key to sign with, use -key or -CAkey or -CA \
+                 with private key\n"
             ),
         ),
         (
@@ -372,7 +371,9 @@ fn each_refusal_names_its_reason() {
                 "-sha1",
                 "-fingerprint",
             ],
-            "x509: -sha1 signatures are not made by pki: it signs with SHA-256\n".into(),
+            "x509: -sha1 signatures are not made by pki: it signs with SHA-256, SHA-384 or \
+             SHA-512\n"
+                .into(),
         ),
         (
             vec!["x509", "-in", "ca.crt", "-CA", "ca.crt"],

@@ -162,6 +162,7 @@ pub struct CertBuilder {
     extensions: Vec<ExtSpec>,
     /// `subjectKeyIdentifier = none`, `authorityKeyIdentifier = none`.
     no_key_ids: (bool, bool),
+    digest: crate::key::Digest,
 }
 
 impl CertBuilder {
@@ -180,6 +181,7 @@ impl CertBuilder {
             not_before: None,
             extensions: Vec::new(),
             no_key_ids: (false, false),
+            digest: crate::key::Digest::Sha256,
         }
     }
 
@@ -202,6 +204,12 @@ impl CertBuilder {
     pub fn section(self, s: crate::conf::ExtSection) -> CertBuilder {
         let (ski, aki) = (s.no_subject_key_id, s.no_authority_key_id);
         self.extensions(s.specs).no_key_ids(ski, aki)
+    }
+
+    /// The signature's digest (SHA-256 by default).
+    pub fn digest(mut self, d: crate::key::Digest) -> CertBuilder {
+        self.digest = d;
+        self
     }
 
     /// `subjectKeyIdentifier = none` / `authorityKeyIdentifier = none`: that identifier is
@@ -267,7 +275,7 @@ impl CertBuilder {
         let tbs = TbsCertificate {
             version: if v1 { Version::V1 } else { Version::V3 },
             serial_number: self.serial,
-            signature: PrivateKey::signature_algorithm(),
+            signature: self.digest.rsa_algorithm(),
             issuer,
             validity,
             subject: self.subject,
@@ -275,11 +283,11 @@ impl CertBuilder {
             extensions: (!v1).then_some(extensions),
         };
         let tbs_der = tbs.to_der().map_err(Error::encode("certificate"))?;
-        let signature =
-            BitString::from_bytes(&key.sign(&tbs_der)).map_err(Error::encode("certificate"))?;
+        let signature = BitString::from_bytes(&key.sign_with(self.digest, &tbs_der))
+            .map_err(Error::encode("certificate"))?;
         let signed = SignedCertificate {
             tbs_certificate: tbs,
-            signature_algorithm: PrivateKey::signature_algorithm(),
+            signature_algorithm: self.digest.rsa_algorithm(),
             signature,
         };
         let der = signed.to_der().map_err(Error::encode("certificate"))?;

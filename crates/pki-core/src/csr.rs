@@ -36,6 +36,16 @@ use crate::{
 /// Builds and signs a CSR for `key` with `subject` and the requested `extensions`, in order.
 /// An empty list gives a CSR without attributes.
 pub fn build(subject: Name, key: &PrivateKey, extensions: &[ExtSpec]) -> Result<CertReq> {
+    build_with(subject, key, extensions, crate::key::Digest::Sha256)
+}
+
+/// [`build`], signed with `digest`.
+pub fn build_with(
+    subject: Name,
+    key: &PrivateKey,
+    extensions: &[ExtSpec],
+    digest: crate::key::Digest,
+) -> Result<CertReq> {
     let public_key = key.public_key_info()?;
     let mut attributes = SetOfVec::new();
     if !extensions.is_empty() {
@@ -76,10 +86,11 @@ pub fn build(subject: Name, key: &PrivateKey, extensions: &[ExtSpec]) -> Result<
         attributes,
     };
     let info_der = info.to_der().map_err(Error::encode("CSR"))?;
-    let signature = BitString::from_bytes(&key.sign(&info_der)).map_err(Error::encode("CSR"))?;
+    let signature =
+        BitString::from_bytes(&key.sign_with(digest, &info_der)).map_err(Error::encode("CSR"))?;
     let req = CertReq {
         info,
-        algorithm: PrivateKey::signature_algorithm(),
+        algorithm: digest.rsa_algorithm(),
         signature,
     };
     // Read back through the strict decoder.

@@ -202,8 +202,51 @@ impl PrivateKey {
 
     /// Signs `msg` with RSASSA-PKCS1-v1_5 and SHA-256.
     pub fn sign(&self, msg: &[u8]) -> Vec<u8> {
-        let signer = SigningKey::<Sha256>::new(self.inner.clone());
-        signer.sign(msg).to_vec()
+        self.sign_with(Digest::Sha256, msg)
+    }
+
+    /// Signs `msg` with RSASSA-PKCS1-v1_5 and `digest`.
+    pub fn sign_with(&self, digest: Digest, msg: &[u8]) -> Vec<u8> {
+        let key = self.inner.clone();
+        match digest {
+            Digest::Sha256 => SigningKey::<Sha256>::new(key).sign(msg).to_vec(),
+            Digest::Sha384 => SigningKey::<Sha384>::new(key).sign(msg).to_vec(),
+            Digest::Sha512 => SigningKey::<Sha512>::new(key).sign(msg).to_vec(),
+        }
+    }
+}
+
+/// The digest of a signature pki makes (`-sha256`, `-sha384`, `-sha512`, `default_md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Digest {
+    #[default]
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Digest {
+    /// OpenSSL's name (`sha384`), case-insensitive, or `None` for a digest pki does not sign
+    /// with.
+    pub fn from_name(name: &str) -> Option<Digest> {
+        match name.to_ascii_lowercase().as_str() {
+            "sha256" | "sha-256" => Some(Digest::Sha256),
+            "sha384" | "sha-384" => Some(Digest::Sha384),
+            "sha512" | "sha-512" => Some(Digest::Sha512),
+            _ => None,
+        }
+    }
+
+    /// sha256WithRSAEncryption and its siblings, with NULL parameters as OpenSSL writes them.
+    pub fn rsa_algorithm(self) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned {
+            oid: match self {
+                Digest::Sha256 => SHA256_WITH_RSA,
+                Digest::Sha384 => SHA384_WITH_RSA,
+                Digest::Sha512 => SHA512_WITH_RSA,
+            },
+            parameters: Some(der::asn1::Null.into()),
+        }
     }
 }
 

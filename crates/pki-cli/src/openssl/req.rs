@@ -85,9 +85,12 @@ const OPTS: &[Opt] = &[
         "val",
         "Additional extension, as name=value (repeatable)",
     ),
+    Opt::flag("sha256", "Sign with SHA-256 (the default)"),
+    Opt::flag("sha384", "Sign with SHA-384"),
+    Opt::flag("sha512", "Sign with SHA-512"),
     Opt::flag(
-        "sha256",
-        "Sign with SHA-256 (the default, and the only digest)",
+        "sha1",
+        "Sign with SHA-1: refused, pki makes no SHA-1 signatures",
     ),
     Opt::value("in", "infile", "Request input file (default stdin)"),
     Opt::value(
@@ -122,6 +125,8 @@ struct Args {
     out: Option<String>,
     outform: Format,
     config: Option<String>,
+    /// `-sha256`/`-sha384`/`-sha512`; without one, the config's `default_md`.
+    digest: Option<pki_core::key::Digest>,
     /// `-section`: the config section read instead of `[req]`.
     section: String,
     batch: bool,
@@ -210,6 +215,10 @@ impl Args {
             outform: Format::from_opt(&p, "outform")?,
             config: owned("config"),
             section: p.value("section").unwrap_or("req").to_owned(),
+            digest: match super::last_digest(&p) {
+                None => None,
+                Some(_) => Some(super::signing_digest(&p, pki_core::key::Digest::Sha256)?),
+            },
             batch: p.flag("batch"),
             days_ignored: !x509 && p.flag("days"),
             key: owned("key"),
@@ -274,6 +283,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     };
     let section = a.section.as_str();
     openssl::req::refuse_settings(&conf, section)?;
+    let digest = a
+        .digest
+        .unwrap_or_else(|| openssl::req::default_md(&conf, section));
     // Where a key made here goes: -keyout, else the config's default_keyfile, else stdout.
     let keyout = a
         .keyout
@@ -307,6 +319,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             Made::Cert(Box::new(
                 CertBuilder::new(subject, key.public_key_info()?, serial()?, a.days)
                     .section(exts)
+                    .digest(digest)
                     .self_signed(key)?,
             ))
         } else {
@@ -316,7 +329,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
                 a.extensions.as_deref(),
                 &a.addext,
             )?;
-            let req = csr::build(subject, key, &exts.specs)?;
+            let req = csr::build_with(subject, key, &exts.specs, digest)?;
             if a.verify {
                 csr::verify(&req)?;
                 note(format_args!("Certificate request self-signature verify OK"));
@@ -346,6 +359,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             Made::Cert(Box::new(
                 CertBuilder::new(req.info.subject, req.info.public_key, serial()?, a.days)
                     .section(exts)
+                    .digest(digest)
                     .self_signed(key)?,
             ))
         } else {

@@ -69,6 +69,14 @@ const OPTS: &[Opt] = &[
         "Sign with SHA-256 (the default); SHA-256 fingerprints",
     ),
     Opt::flag("sha1", "SHA-1 fingerprints (the default for -fingerprint)"),
+    Opt::flag("sha384", "Sign with SHA-384"),
+    Opt::flag("sha512", "Sign with SHA-512"),
+    Opt::value(
+        "signkey",
+        "key",
+        "Self-sign the CSR (-req) with this key: issuer = subject",
+    ),
+    Opt::value("key", "key", "Same as -signkey"),
     Opt::value(
         "extfile",
         "infile",
@@ -220,8 +228,10 @@ struct SignArgs {
     extfile: Option<String>,
     extensions: Option<String>,
     copy: CopyExtensions,
-    /// `-sha1` given after `-sha256`: a SHA-1 signature, which pki refuses.
-    sha1: bool,
+    /// The signature's digest.
+    digest: pki_core::key::Digest,
+    /// `-signkey`/`-key`: self-signed with this key instead of signed by `-CA`.
+    signkey: Option<String>,
 }
 
 impl Args {
@@ -258,10 +268,13 @@ impl Args {
                     None => CopyExtensions::None,
                     Some(v) => CopyExtensions::parse(v)?,
                 },
-                sha1: p.position("sha1") > p.position("sha256"),
+                digest: super::signing_digest(&p, pki_core::key::Digest::Sha256)?,
+                signkey: p.value("signkey").or(p.value("key")).map(str::to_owned),
             })
         } else {
             for opt in [
+                "signkey",
+                "key",
                 "CA",
                 "CAkey",
                 "CAserial",
@@ -299,7 +312,15 @@ impl Args {
             name_form: super::name_form(&p)?,
             sign,
             prints: print_order(&p),
-            sha256: p.position("sha256") > p.position("sha1"),
+            sha256: match super::last_digest(&p) {
+                Some(d @ ("sha384" | "sha512")) if p.flag("fingerprint") && !p.flag("req") => {
+                    return Err(Fail::Usage(format!(
+                        "-fingerprint with -{d} is not supported by pki: SHA-1 (the default) or \
+                         -sha256"
+                    )));
+                }
+                d => d == Some("sha256"),
+            },
             ext_names: p
                 .value("ext")
                 .unwrap_or_default()
@@ -471,32 +492,42 @@ pub(super) fn matches_ip(cert: &Certificate, ip: &str) -> Result<bool, Fail> {
 
 /// `-req`: signs the CSR in `bytes` with `-CA`/`-CAkey`.
 fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
-    if a.sha1 {
-        return Err(Fail::msg(
-            "-sha1 signatures are not made by pki: it signs with SHA-256",
-        ));
-    }
     let req = csr::decode(bytes).map_err(|e| e.in_file(path))?;
     note(format_args!(
         "Certificate request self-signature ok\nsubject={}",
         name::to_openssl_string(&req.info.subject)
     ));
-    let ca_path = a.ca.as_deref().ok_or_else(|| {
-        Fail::Usage("-req needs -CA (pki does not self-sign with -signkey or -key)".into())
-    })?;
-    // Without -CAkey the key is read from the -CA file, as OpenSSL does.
-    let ca_key_path = a.ca_key.as_deref().unwrap_or(ca_path);
-    let ca = load(ca_path, openssl::first_certificate)?;
-    let ca_key = match load(ca_key_path, openssl::first_private_key) {
-        Err(_) if a.ca_key.is_none() => {
-            return Err(Fail::Plain(format!(
-                "Could not read CA private key from {ca_path}"
-            )));
+    // -signkey: self-signed, the issuer the CSR's subject, the key the signing key's (as
+    // OpenSSL sets it). Otherwise signed by -CA with -CAkey.
+    let signer = match (&a.signkey, &a.ca) {
+        (Some(_), Some(_)) => {
+            return Err(Fail::Usage(
+                "Cannot use both -key/-signkey and -CA option".into(),
+            ));
         }
-        other => other?,
+        (Some(path), None) => Signer::Own(load(path, openssl::first_private_key)?),
+        (None, Some(ca_path)) => {
+            // Without -CAkey the key is read from the -CA file, as OpenSSL does.
+            let ca_key_path = a.ca_key.as_deref().unwrap_or(ca_path);
+            let ca = load(ca_path, openssl::first_certificate)?;
+            let ca_key = match load(ca_key_path, openssl::first_private_key) {
+                Err(_) if a.ca_key.is_none() => {
+                    return Err(Fail::Plain(format!(
+                        "Could not read CA private key from {ca_path}"
+                    )));
+                }
+                other => other?,
+            };
+            Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
+            Signer::Ca(Box::new(ca), ca_key)
+        }
+        (None, None) => {
+            return Err(Fail::Plain(
+                "We need a private key to sign with, use -key or -CAkey or -CA with private key"
+                    .into(),
+            ));
+        }
     };
-    let issuer = Issuer::new(&ca, &ca_key).map_err(|e| e.in_file(ca_key_path))?;
-
     let conf = a.extfile.as_deref().map(load_conf).transpose()?;
     if a.extensions.is_some() && conf.is_none() {
         note(format_args!(
@@ -505,23 +536,41 @@ fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
     }
     let section = conf.as_ref().and(a.extensions.as_deref());
     let exts = openssl::sign::extensions(a.copy, &req, conf.as_ref(), section)?;
+    let ca_path = a.ca.as_deref();
     let serial = match (&a.set_serial, &a.ca_serial) {
         (Some(s), _) => s.clone(),
         (None, Some(file)) => serial::next_from_file(Path::new(file), a.create_serial)?,
-        (None, None) if a.create_serial => {
-            serial::next_from_file(&serial::default_serial_file(Path::new(ca_path)), true)?
-        }
+        (None, None) if a.create_serial => match ca_path {
+            Some(ca) => serial::next_from_file(&serial::default_serial_file(Path::new(ca)), true)?,
+            None => {
+                return Err(Fail::Usage(
+                    "-CAcreateserial needs -CA (the serial file is named after it)".into(),
+                ));
+            }
+        },
         (None, None) => serial::random()?,
     };
     let serial = serial::to_serial_number(&serial)?;
-    Ok(CertBuilder::new(
-        req.info.subject.clone(),
-        req.info.public_key.clone(),
-        serial,
-        a.days,
-    )
-    .section(exts)
-    .sign(&issuer)?)
+    let builder = |public_key| {
+        CertBuilder::new(req.info.subject.clone(), public_key, serial.clone(), a.days)
+            .section(exts.clone())
+            .digest(a.digest)
+    };
+    Ok(match &signer {
+        Signer::Own(key) => builder(key.public_key_info()?).self_signed(key)?,
+        // The pair was checked when it was read.
+        Signer::Ca(ca, ca_key) => {
+            builder(req.info.public_key.clone()).sign(&Issuer::new(ca, ca_key)?)?
+        }
+    })
+}
+
+/// Who signs `x509 -req`.
+enum Signer {
+    /// `-signkey`: the certificate is self-signed with this key.
+    Own(pki_core::key::PrivateKey),
+    /// `-CA` and its key.
+    Ca(Box<Certificate>, pki_core::key::PrivateKey),
 }
 
 #[cfg(test)]

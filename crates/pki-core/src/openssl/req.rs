@@ -14,6 +14,7 @@ use crate::{
     Error, Result,
     conf::{self, Conf, ExtSection},
     ext::ExtSpec,
+    key::Digest,
     name,
 };
 
@@ -39,6 +40,14 @@ pub fn default_bits(c: &Conf, section: &str) -> Result<usize> {
     }
 }
 
+/// `default_md` of the request section: the digest without `-sha256`/`-sha384`/`-sha512`
+/// (`default`, or none: SHA-256, OpenSSL's default for RSA).
+pub fn default_md(c: &Conf, section: &str) -> Digest {
+    c.lookup(section, "default_md")
+        .and_then(Digest::from_name)
+        .unwrap_or_default()
+}
+
 /// `default_keyfile` of the request section: where a new key goes without `-keyout`.
 pub fn default_keyfile<'c>(c: &'c Conf, section: &str) -> Option<&'c str> {
     c.lookup(section, "default_keyfile")
@@ -48,12 +57,12 @@ pub fn default_keyfile<'c>(c: &'c Conf, section: &str) -> Option<&'c str> {
 /// not ignored.
 pub fn refuse_settings(c: &Conf, section: &str) -> Result<()> {
     let file = c.file().display();
-    if let Some(md) = c
-        .lookup(section, "default_md")
-        .filter(|md| !md.eq_ignore_ascii_case("sha256") && *md != "default")
+    if let Some(md) = c.lookup(section, "default_md")
+        && md != "default"
+        && Digest::from_name(md).is_none()
     {
         return Err(Error::refused(format!(
-            "{file}: default_md = {md} is not supported: pki signs with SHA-256"
+            "{file}: default_md = {md} is not supported: pki signs with sha256, sha384 or sha512"
         )));
     }
     if let Some(mask) = c
