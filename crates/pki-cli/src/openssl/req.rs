@@ -75,6 +75,11 @@ const OPTS: &[Opt] = &[
         "Output format of the request or certificate (default PEM)",
     ),
     Opt::value(
+        "inform",
+        "PEM|DER",
+        "Input format of -in (detected when not given)",
+    ),
+    Opt::value(
         "extensions",
         "val",
         "Certificate or request extension section (overrides the config)",
@@ -124,6 +129,8 @@ struct Args {
     input: Option<String>,
     out: Option<String>,
     outform: Format,
+    /// `-inform`: DER given for PEM input is an error, as in OpenSSL.
+    inform: Format,
     config: Option<String>,
     /// `-sha256`/`-sha384`/`-sha512`; without one, the config's `default_md`.
     digest: Option<pki_core::key::Digest>,
@@ -213,6 +220,7 @@ impl Args {
             input: input.map(str::to_owned),
             out: owned("out"),
             outform: Format::from_opt(&p, "outform")?,
+            inform: Format::from_opt(&p, "inform")?,
             config: owned("config"),
             section: p.value("section").unwrap_or("req").to_owned(),
             digest: match super::last_digest(&p) {
@@ -338,6 +346,12 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         }
     } else {
         let (bytes, path) = read_input(a.input.as_deref())?;
+        if a.inform == Format::Der && pki_core::pem::is_pem(&bytes) {
+            return Err(Fail::msg(format!(
+                "{}: -inform DER given, but the input is PEM",
+                path.display()
+            )));
+        }
         let req = csr::decode(&bytes).map_err(|e| e.in_file(&path))?;
         if a.verify {
             note(format_args!("Certificate request self-signature verify OK"));
