@@ -260,7 +260,7 @@ fn each_refusal_names_its_reason() {
             ],
             "req: invalid configuration: -addext: unknown or unsupported extension \"foo\" (pki \
              makes basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, \
-             subjectKeyIdentifier and authorityKeyIdentifier)\n"
+             subjectKeyIdentifier, authorityKeyIdentifier, nsCertType and nsComment)\n"
                 .into(),
         ),
         (

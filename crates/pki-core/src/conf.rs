@@ -302,6 +302,10 @@ pub enum ConfErrorKind {
     UnknownKeyUsage {
         value: String,
     },
+    /// An `nsCertType` name OpenSSL does not know.
+    UnknownNsCertType {
+        value: String,
+    },
     UnknownPurpose {
         value: String,
     },
@@ -362,8 +366,8 @@ impl fmt::Display for ConfErrorKind {
             K::UnknownExtension { name } => write!(
                 f,
                 "unknown or unsupported extension {name:?} (pki makes basicConstraints, \
-                 keyUsage, extendedKeyUsage, subjectAltName, subjectKeyIdentifier and \
-                 authorityKeyIdentifier)"
+                 keyUsage, extendedKeyUsage, subjectAltName, subjectKeyIdentifier, \
+                 authorityKeyIdentifier, nsCertType and nsComment)"
             ),
             K::DuplicateExtension { name } => write!(f, "{name} appears twice in the section"),
             K::DuplicateKey { key } => write!(f, "key {key:?} appears twice in the section"),
@@ -371,6 +375,11 @@ impl fmt::Display for ConfErrorKind {
                 write!(f, "{name} must not be critical (RFC 5280)")
             }
             K::UnknownKeyUsage { value } => write!(f, "unknown keyUsage {value:?}"),
+            K::UnknownNsCertType { value } => write!(
+                f,
+                "unknown nsCertType {value:?}: use client, server, email, objsign, reserved, \
+                 sslCA, emailCA or objCA"
+            ),
             K::UnknownPurpose { value } => write!(
                 f,
                 "unknown extendedKeyUsage purpose {value:?}: use a name such as serverAuth or \

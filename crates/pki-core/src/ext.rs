@@ -431,7 +431,26 @@ pub enum ExtSpec {
         keyid: AkiPart,
         issuer: AkiPart,
     },
+    /// Netscape Cert Type (2.16.840.1.113730.1.1, OpenSSL's `nsCertType`): the type bits,
+    /// bit 0 (`client`) the most significant of the byte.
+    NsCertType {
+        critical: bool,
+        types: u8,
+    },
+    /// Netscape Comment (2.16.840.1.113730.1.13, `nsComment`): an IA5String.
+    NsComment {
+        critical: bool,
+        text: String,
+    },
 }
+
+/// `nsCertType` names, bit 0 first (crypto/x509/v3_bitst.c).
+pub const NS_CERT_TYPES: [&str; 8] = [
+    "client", "server", "email", "objsign", "reserved", "sslCA", "emailCA", "objCA",
+];
+
+const NS_CERT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.113730.1.1");
+const NS_COMMENT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.113730.1.13");
 
 /// How `authorityKeyIdentifier` asks for one of its parts (crypto/x509/v3_akid.c).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -530,6 +549,8 @@ impl ExtSpec {
             ExtSpec::BasicConstraints { .. } => oids::ID_CE_BASIC_CONSTRAINTS,
             ExtSpec::SubjectKeyId => oids::ID_CE_SUBJECT_KEY_IDENTIFIER,
             ExtSpec::AuthorityKeyId { .. } => oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+            ExtSpec::NsCertType { .. } => NS_CERT_TYPE,
+            ExtSpec::NsComment { .. } => NS_COMMENT,
         }
     }
 
@@ -573,6 +594,31 @@ impl ExtSpec {
                 let id = OctetString::new(key_identifier(subject_key)).map_err(enc)?;
                 (false, SubjectKeyIdentifier(id).to_der())
             }
+            ExtSpec::NsCertType { critical, types } => {
+                // DER: trailing zero bits are not encoded (X.690 11.2.2).
+                let unused = if *types == 0 {
+                    0
+                } else {
+                    types.trailing_zeros() as u8
+                };
+                let bytes: &[u8] = if *types == 0 {
+                    &[]
+                } else {
+                    std::slice::from_ref(types)
+                };
+                (
+                    *critical,
+                    der::asn1::BitString::new(unused, bytes)
+                        .map_err(Error::encode("extension"))?
+                        .to_der(),
+                )
+            }
+            ExtSpec::NsComment { critical, text } => (
+                *critical,
+                der::asn1::Ia5String::new(text)
+                    .map_err(Error::encode("extension"))?
+                    .to_der(),
+            ),
             ExtSpec::AuthorityKeyId { keyid, issuer } => {
                 match authority.identifier(*keyid, *issuer)? {
                     Some(aki) => (false, aki.to_der()),
@@ -646,6 +692,18 @@ impl ExtSpec {
                 ExtSpec::BasicConstraints { critical, ca }
             }
             oids::ID_CE_SUBJECT_KEY_IDENTIFIER => ExtSpec::SubjectKeyId,
+            NS_CERT_TYPE => {
+                let bits = der::asn1::BitString::from_der(bytes).map_err(fail)?;
+                let types = bits.raw_bytes().first().copied().unwrap_or(0);
+                ExtSpec::NsCertType { critical, types }
+            }
+            NS_COMMENT => ExtSpec::NsComment {
+                critical,
+                text: der::asn1::Ia5String::from_der(bytes)
+                    .map_err(fail)?
+                    .as_str()
+                    .to_owned(),
+            },
             oids::ID_CE_AUTHORITY_KEY_IDENTIFIER => {
                 // Copied from a CSR: the parts it has, made anew for the issuer.
                 let aki = AuthorityKeyIdentifier::from_der(bytes).map_err(fail)?;

@@ -270,7 +270,10 @@ fn extension_value(e: &Extension) -> Option<String> {
             } => format!("CA:TRUE, pathlen:{n}"),
         },
         ExtSpec::SubjectKeyId => hex_upper(&ext::subject_key_id(std::slice::from_ref(e)).ok()??),
-        ExtSpec::AuthorityKeyId { .. } => return None,
+        // Printed by text/extensions.rs.
+        ExtSpec::AuthorityKeyId { .. } | ExtSpec::NsCertType { .. } | ExtSpec::NsComment { .. } => {
+            return None;
+        }
     })
 }
 

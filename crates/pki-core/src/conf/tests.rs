@@ -710,10 +710,10 @@ fn rejected_extension_sections() {
         (K::DuplicateKey { key: s("DNS.1") }, 5)
     );
     assert_eq!(
-        ext_err("[e]\nbasicConstraints = CA:true\nnsComment = hi\n"),
+        ext_err("[e]\nbasicConstraints = CA:true\nnsBaseUrl = http://x/\n"),
         (
             K::UnknownExtension {
-                name: s("nsComment")
+                name: s("nsBaseUrl")
             },
             3
         )
@@ -910,6 +910,32 @@ fn rejected_extension_values() {
     assert_eq!(
         ext_err("[e]\nauthorityKeyIdentifier = none, keyid\n"),
         (kid(AKI, "none, keyid"), 2)
+    );
+}
+
+#[test]
+fn netscape_extensions() {
+    assert_eq!(
+        exts("[e]\nnsCertType = client, server, objCA\nnsComment = \"OpenSSL Generated\"\n"),
+        vec![
+            ExtSpec::NsCertType {
+                critical: false,
+                types: 0b1100_0001
+            },
+            ExtSpec::NsComment {
+                critical: false,
+                text: s("OpenSSL Generated")
+            },
+        ]
+    );
+    assert_eq!(
+        ext_err("[e]\nnsCertType = sslServer\n"),
+        (
+            ConfErrorKind::UnknownNsCertType {
+                value: s("sslServer")
+            },
+            2
+        )
     );
 }
 

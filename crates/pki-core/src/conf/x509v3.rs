@@ -77,9 +77,19 @@ pub(super) fn ext_value(
             _ => Err((None, unsupported_key_id(name, value))),
         };
     }
+    if name == "nsComment" {
+        // An IA5String: the whole value, as OpenSSL's s2i_ASN1_IA5STRING takes it.
+        if !value.is_ascii() {
+            return Err((None, ConfErrorKind::EmptyValue { name: name.into() }));
+        }
+        return Ok(Some(ExtSpec::NsComment {
+            critical,
+            text: value.to_owned(),
+        }));
+    }
     if !matches!(
         name,
-        "keyUsage" | "extendedKeyUsage" | "subjectAltName" | "basicConstraints"
+        "keyUsage" | "extendedKeyUsage" | "subjectAltName" | "basicConstraints" | "nsCertType"
     ) && name != AKI
     {
         return Err((None, ConfErrorKind::UnknownExtension { name: name.into() }));
@@ -120,6 +130,20 @@ pub(super) fn ext_value(
             ExtSpec::SubjectAltName { critical, names }
         }
         "basicConstraints" => basic_constraints(critical, &items)?,
+        "nsCertType" => {
+            let mut types = 0u8;
+            for item in &items {
+                let bit = crate::ext::NS_CERT_TYPES
+                    .iter()
+                    .position(|n| *n == item.name)
+                    .ok_or(ConfErrorKind::UnknownNsCertType {
+                        value: item.name.into(),
+                    })
+                    .map_err(|kind| (item.line, kind))?;
+                types |= 0x80 >> bit;
+            }
+            ExtSpec::NsCertType { critical, types }
+        }
         _ => return authority_key_id(value, &items),
     }))
 }

@@ -53,7 +53,7 @@ pub fn extensions(
             let spec = ExtSpec::from_extension(&e)?.ok_or_else(|| {
                 Error::refused(format!(
                     "-copy_extensions: the CSR's extension {} is not one pki copies \
-                     (basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, key \
+                     (basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, nsCertType, nsComment, key \
                      identifiers)",
                     e.extn_id
                 ))
