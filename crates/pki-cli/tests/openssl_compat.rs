@@ -198,7 +198,8 @@ fn x509_prints_like_openssl() {
     }
 }
 
-/// A version 1 certificate (which pki does not make, but reads) and a small serial.
+/// A version 1 certificate (openssl's; pki makes them too, openssl_keyids.rs) and a small
+/// serial.
 #[test]
 fn x509_prints_v1_certificates_like_openssl() {
     let d = setup("x509-v1");

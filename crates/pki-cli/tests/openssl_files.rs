@@ -14,20 +14,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use util::{TestDir, openssl, pki, reference};
+use util::{TestDir, openssl, pki};
 
 fn setup(tag: &str) -> TestDir {
-    let d = TestDir::new(tag);
-    for f in [
-        "ca.crt",
-        "ca.key",
-        "client.csr",
-        "client.key",
-        "openssl.conf",
-    ] {
-        fs::copy(reference().join(f), d.join(f)).expect("copy reference file");
-    }
-    d
+    util::with_reference_set(tag)
 }
 
 fn dropin(d: &TestDir, args: &[&str]) -> util::Run {

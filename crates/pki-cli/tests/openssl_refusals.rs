@@ -10,16 +10,7 @@ use std::fs;
 use util::{TestDir, pki, reference};
 
 fn setup(tag: &str) -> TestDir {
-    let d = TestDir::new(tag);
-    for f in [
-        "ca.crt",
-        "ca.key",
-        "client.csr",
-        "client.key",
-        "openssl.conf",
-    ] {
-        fs::copy(reference().join(f), d.join(f)).expect("copy reference file");
-    }
+    let d = util::with_reference_set(tag);
     fs::write(d.join("min.cnf"), "[req]\ndistinguished_name = dn\n[dn]\n").expect("write");
     fs::write(
         d.join("attr.cnf"),

@@ -180,3 +180,20 @@ pub fn data_path(rel: &str) -> PathBuf {
 pub fn reference() -> PathBuf {
     data_path("reference/openssl-3.0.19")
 }
+
+/// A fresh folder holding the seed script's CA, its key, the client CSR and key and the
+/// openssl.conf, as OpenSSL 3.0.19 made them.
+#[allow(dead_code)]
+pub fn with_reference_set(tag: &str) -> TestDir {
+    let d = TestDir::new(tag);
+    for f in [
+        "ca.crt",
+        "ca.key",
+        "client.csr",
+        "client.key",
+        "openssl.conf",
+    ] {
+        fs::copy(reference().join(f), d.join(f)).expect("copy reference file");
+    }
+    d
+}

@@ -165,12 +165,7 @@ pub fn request_extensions(
     extensions: Option<&str>,
     addext: &[String],
 ) -> Result<ExtSection> {
-    let mut exts = match extensions.or(conf.lookup(section, "req_extensions")) {
-        Some(s) => conf.extension_section(s)?,
-        None => ExtSection::default(),
-    };
-    add_ext(conf, addext, &mut exts, false)?;
-    Ok(exts)
+    section_with_addext(conf, section, "req_extensions", extensions, addext, false)
 }
 
 /// A self-signed certificate's extensions: the section `extensions` names, else the request
@@ -182,11 +177,24 @@ pub fn x509_extensions(
     extensions: Option<&str>,
     addext: &[String],
 ) -> Result<ExtSection> {
-    let mut exts = match extensions.or(conf.lookup(section, "x509_extensions")) {
+    section_with_addext(conf, section, "x509_extensions", extensions, addext, true)
+}
+
+/// The extension section `extensions`, else the one the request section's `entry` names,
+/// then `-addext`.
+fn section_with_addext(
+    conf: &Conf,
+    section: &str,
+    entry: &str,
+    extensions: Option<&str>,
+    addext: &[String],
+    for_cert: bool,
+) -> Result<ExtSection> {
+    let mut exts = match extensions.or(conf.lookup(section, entry)) {
         Some(s) => conf.extension_section(s)?,
         None => ExtSection::default(),
     };
-    add_ext(conf, addext, &mut exts, true)?;
+    add_ext(conf, addext, &mut exts, for_cert)?;
     Ok(exts)
 }
 

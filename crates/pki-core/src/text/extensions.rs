@@ -1,6 +1,7 @@
-//! The extensions pki reads but does not make, printed as OpenSSL 3.0's `X509V3_EXT_print`
-//! prints them: Authority Information Access, CRL Distribution Points, Certificate Policies
-//! and the Certificate Transparency SCT list of public certificates.
+//! Extensions printed as OpenSSL 3.0's `X509V3_EXT_print` prints them, where the layout is
+//! more than one value: Authority Information Access, CRL Distribution Points, Certificate
+//! Policies, the Certificate Transparency SCT list of public certificates, alternative names,
+//! authorityKeyIdentifier, Netscape Cert Type and Netscape Comment.
 
 use std::fmt::Write as _;
 
