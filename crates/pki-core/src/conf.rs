@@ -90,6 +90,28 @@ pub struct ExtSection {
     pub no_authority_key_id: bool,
 }
 
+impl ExtSection {
+    /// Adds `spec`, first deleting one of the same type: the new one goes last, as OpenSSL
+    /// 3.0 adds config and `-addext` extensions (`X509V3_CTX_REPLACE`).
+    pub fn put(&mut self, spec: ExtSpec) {
+        self.specs.retain(|x| x.oid() != spec.oid());
+        self.specs.push(spec);
+    }
+
+    /// `subjectKeyIdentifier = none` (`subject`) or `authorityKeyIdentifier = none`: that
+    /// identifier is left out, also the one a section gave before.
+    pub fn key_id_none(&mut self, subject: bool) {
+        if subject {
+            self.no_subject_key_id = true;
+            self.specs.retain(|x| *x != ExtSpec::SubjectKeyId);
+        } else {
+            self.no_authority_key_id = true;
+            self.specs
+                .retain(|x| !matches!(x, ExtSpec::AuthorityKeyId { .. }));
+        }
+    }
+}
+
 impl Conf {
     /// Parses `text`, read from `file` (kept for messages); `$ENV::X` reads the process
     /// environment.

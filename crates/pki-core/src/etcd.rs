@@ -61,9 +61,7 @@ impl Set {
     /// Every file etcd will be given must be a regular file (a FIFO or device is refused,
     /// never opened); the keys are checked for that, not read.
     pub fn read(dir: &Path) -> Result<Set> {
-        for step in Step::ALL {
-            crate::files::is_regular(&dir.join(step.file()))?;
-        }
+        crate::init::refuse_irregular(dir)?;
         let conf_path = dir.join(Step::Conf.file());
         let nodes = nodes_of(&read_conf(&conf_path)?).map_err(|e| match e {
             Error::NodeList { .. } | Error::Node { .. } => e.in_file(&conf_path),

@@ -122,14 +122,9 @@ fn forget_temp(tmp: &Path) {
     live_temps().retain(|p| p != tmp);
 }
 
-/// Writes `bytes` to a fresh temporary file in `folder_of`'s folder and returns its path;
-/// errors name `dest`, the user's path.
-fn write_temp(dest: &Path, folder_of: &Path, bytes: &[u8], mode: Mode) -> Result<PathBuf> {
-    write_temp_with(dest, folder_of, mode, &mut |f| f.write_all(bytes))
-}
-
-/// [`write_temp`] with the content written by `fill`.
-fn write_temp_with(
+/// Writes what `fill` writes to a fresh temporary file in `folder_of`'s folder and returns
+/// its path; errors name `dest`, the user's path.
+fn write_temp(
     dest: &Path,
     folder_of: &Path,
     mode: Mode,
@@ -247,15 +242,18 @@ pub fn would_replace(dest: &Path) -> bool {
     matches!(resolve(dest), Ok(Dest::Regular(_)))
 }
 
-/// Writes `bytes` into what `dest` opens to (a device, FIFO or stream), truncating it as
-/// OpenSSL's `fopen(..., "w")` does.
-fn write_through(dest: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes what `fill` writes into what `dest` opens to (a device, FIFO or stream),
+/// truncating it as OpenSSL's `fopen(..., "w")` does.
+fn write_through(
+    dest: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     let mut f = OpenOptions::new()
         .write(true)
         .truncate(true)
         .open(dest)
         .map_err(io(IoOp::Write, dest))?;
-    f.write_all(bytes)
+    fill(&mut f)
         .and_then(|()| f.flush())
         .map_err(io(IoOp::Write, dest))
 }
@@ -265,7 +263,7 @@ fn write_through(dest: &Path, bytes: &[u8]) -> Result<()> {
 /// device, FIFO or stream is written through.
 pub fn write_new(dest: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
     let target = match resolve(dest)? {
-        Dest::Through => return write_through(dest, bytes),
+        Dest::Through => return write_through(dest, &mut |w| w.write_all(bytes)),
         Dest::Regular(_) => {
             return Err(Error::Exists {
                 path: dest.to_owned(),
@@ -273,7 +271,7 @@ pub fn write_new(dest: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
         }
         Dest::Absent(t) => t,
     };
-    let tmp = write_temp(dest, &target, bytes, mode)?;
+    let tmp = write_temp(dest, &target, mode, &mut |f| f.write_all(bytes))?;
     let linked = fs::hard_link(&tmp, &target);
     let _ = fs::remove_file(&tmp);
     forget_temp(&tmp);
@@ -298,25 +296,7 @@ pub fn write_new(dest: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
 /// in the target's folder; a device, FIFO or stream (`/dev/null`, `/dev/stdout`) is written
 /// through, never replaced.
 pub fn replace(dest: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
-    let target = match resolve(dest)? {
-        Dest::Through => return write_through(dest, bytes),
-        Dest::Regular(t) | Dest::Absent(t) => t,
-    };
-    let tmp = write_temp(dest, &target, bytes, mode)?;
-    let renamed = fs::rename(&tmp, &target);
-    if renamed.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    forget_temp(&tmp);
-    if let Err(source) = renamed {
-        return Err(Error::Io {
-            op: IoOp::Link,
-            path: dest.to_owned(),
-            source,
-        });
-    }
-    sync_dir(target.parent().unwrap_or(Path::new(".")));
-    Ok(())
+    replace_with(dest, mode, &mut |w| w.write_all(bytes))
 }
 
 /// [`replace`] for content too large to hold in memory: `fill` writes it, in pieces, to the
@@ -327,19 +307,10 @@ pub fn replace_with(
     fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     let target = match resolve(dest)? {
-        Dest::Through => {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(dest)
-                .map_err(io(IoOp::Write, dest))?;
-            return fill(&mut f)
-                .and_then(|()| f.flush())
-                .map_err(io(IoOp::Write, dest));
-        }
+        Dest::Through => return write_through(dest, fill),
         Dest::Regular(t) | Dest::Absent(t) => t,
     };
-    let tmp = write_temp_with(dest, &target, mode, &mut |f| fill(f))?;
+    let tmp = write_temp(dest, &target, mode, &mut |f| fill(f))?;
     let renamed = fs::rename(&tmp, &target);
     if renamed.is_err() {
         let _ = fs::remove_file(&tmp);

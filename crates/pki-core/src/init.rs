@@ -252,7 +252,7 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
         }
     }
     if dry_run {
-        refuse_irregular(plan)?;
+        refuse_irregular(&plan.dir)?;
         for step in Step::ALL {
             let exists = exists(&plan.path(step));
             let outcome = match (step, exists) {
@@ -273,7 +273,7 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
         return Ok(());
     }
     files::ensure_dir(&plan.dir)?;
-    refuse_irregular(plan)?;
+    refuse_irregular(&plan.dir)?;
     files::remove_stale_temps(&plan.dir);
 
     // cat > openssl.conf << EOF: rewritten on every run, but untouched when identical.
@@ -323,19 +323,15 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
         let ca = CertBuilder::new(subject, key.public_key_info()?, serial, plan.days)
             .extensions(cert::pki_ca())
             .self_signed(&key)?;
-        let made = created(files::write_new(
-            &plan.path(Step::CaCert),
-            cert::to_pem(&ca)?.as_bytes(),
-            Mode::Public,
-        ))?;
-        report(
-            Step::CaCert,
-            &if made {
-                Outcome::Created(format!("CN={}, {} days", plan.ca_cn, plan.days))
-            } else {
-                Outcome::Skipped
-            },
-        );
+        let outcome = created(
+            files::write_new(
+                &plan.path(Step::CaCert),
+                cert::to_pem(&ca)?.as_bytes(),
+                Mode::Public,
+            ),
+            Outcome::Created(format!("CN={}, {} days", plan.ca_cn, plan.days)),
+        )?;
+        report(Step::CaCert, &outcome);
     }
 
     for (key_step, csr_step, cert_step, cn) in [
@@ -355,19 +351,15 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
             let section = conf.req_extensions().unwrap_or("v3_req").to_owned();
             let exts = conf.extensions(&section)?;
             let req = csr::build(name::parse_subj(&format!("/CN={cn}"))?, &key, &exts)?;
-            let made = created(files::write_new(
-                &plan.path(csr_step),
-                csr::to_pem(&req)?.as_bytes(),
-                Mode::Public,
-            ))?;
-            report(
-                csr_step,
-                &if made {
-                    Outcome::Created(format!("CN={cn}, [{section}] requested"))
-                } else {
-                    Outcome::Skipped
-                },
-            );
+            let outcome = created(
+                files::write_new(
+                    &plan.path(csr_step),
+                    csr::to_pem(&req)?.as_bytes(),
+                    Mode::Public,
+                ),
+                Outcome::Created(format!("CN={cn}, [{section}] requested")),
+            )?;
+            report(csr_step, &outcome);
         }
         // [ -f X.crt ] || openssl x509 -req -sha256 -in X.csr -CA ca.crt -CAkey ca.key
         //     -CAcreateserial -out X.crt -days N -extensions v3_req -extfile openssl.conf
@@ -390,19 +382,15 @@ pub fn run(plan: &Plan, dry_run: bool, report: &mut dyn FnMut(Step, &Outcome)) -
             )
             .extensions(exts)
             .sign(&issuer)?;
-            let made = created(files::write_new(
-                &plan.path(cert_step),
-                cert::to_pem(&crt)?.as_bytes(),
-                Mode::Public,
-            ))?;
-            report(
-                cert_step,
-                &if made {
-                    Outcome::Created(format!("CN={cn}, signed by ca.crt, serial in ca.srl"))
-                } else {
-                    Outcome::Skipped
-                },
-            );
+            let outcome = created(
+                files::write_new(
+                    &plan.path(cert_step),
+                    cert::to_pem(&crt)?.as_bytes(),
+                    Mode::Public,
+                ),
+                Outcome::Created(format!("CN={cn}, signed by ca.crt, serial in ca.srl")),
+            )?;
+            report(cert_step, &outcome);
         }
     }
     Ok(())
@@ -426,21 +414,22 @@ fn exists(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file())
 }
 
-/// Every file of the set is a regular file or absent: a FIFO at ca.key would make the
-/// script's `[ -f ]` false and its openssl block on the FIFO.
-fn refuse_irregular(plan: &Plan) -> Result<()> {
+/// Every file of the set in `dir` is a regular file or absent: a FIFO at ca.key would make
+/// the script's `[ -f ]` false and its openssl block on the FIFO (`pki etcd config` checks
+/// the same before it reads a set).
+pub(crate) fn refuse_irregular(dir: &Path) -> Result<()> {
     for step in Step::ALL {
-        files::is_regular(&plan.path(step))?;
+        files::is_regular(&dir.join(step.file()))?;
     }
     Ok(())
 }
 
-/// A file this run wrote (`true`), or one that another run of pki in the same folder made
-/// first (`false`, then it is used as the script would use an existing file).
-fn created(written: Result<()>) -> Result<bool> {
+/// `made` for a file this run wrote, [`Outcome::Skipped`] for one that another run of pki in
+/// the same folder made first (then it is used as the script would use an existing file).
+fn created(written: Result<()>, made: Outcome) -> Result<Outcome> {
     match written {
-        Ok(()) => Ok(true),
-        Err(Error::Exists { .. }) => Ok(false),
+        Ok(()) => Ok(made),
+        Err(Error::Exists { .. }) => Ok(Outcome::Skipped),
         Err(e) => Err(e),
     }
 }
@@ -504,19 +493,11 @@ fn write_key(
         // Generated up front only when missing; if it appeared since, leave it.
         Some(key) if !exists(&plan.path(step)) => {
             let pem = key.to_pkcs8_pem()?;
-            let made = created(files::write_new(
-                &plan.path(step),
-                pem.as_bytes(),
-                Mode::Private,
-            ))?;
-            report(
-                step,
-                &if made {
-                    Outcome::Created(format!("RSA {} bits, PKCS#8, mode 0600", key.bits()))
-                } else {
-                    Outcome::Skipped
-                },
-            );
+            let outcome = created(
+                files::write_new(&plan.path(step), pem.as_bytes(), Mode::Private),
+                Outcome::Created(format!("RSA {} bits, PKCS#8, mode 0600", key.bits())),
+            )?;
+            report(step, &outcome);
         }
         _ => report(step, &Outcome::Skipped),
     }

@@ -13,7 +13,6 @@ use x509_cert::name::Name;
 use crate::{
     Error, Result,
     conf::{self, Conf, ExtSection},
-    ext::ExtSpec,
     key::Digest,
     name,
 };
@@ -218,25 +217,15 @@ fn add_ext(conf: &Conf, addext: &[String], exts: &mut ExtSection, for_cert: bool
         added.push(name.to_owned());
         let Some(spec) = conf::parse_extension(Some(conf), name, value.trim())? else {
             // `none`: only the key identifiers have it.
-            if name == "subjectKeyIdentifier" {
-                exts.no_subject_key_id = true;
-                exts.specs.retain(|s| *s != ExtSpec::SubjectKeyId);
-            } else {
-                exts.no_authority_key_id = true;
-                exts.specs
-                    .retain(|s| !matches!(s, ExtSpec::AuthorityKeyId { .. }));
-            }
+            exts.key_id_none(name == "subjectKeyIdentifier");
             continue;
         };
-        if exts.specs.iter().any(|e| e.oid() == spec.oid()) {
-            if !for_cert {
-                return Err(Error::refused(format!(
-                    "-addext {arg}: the request's extension section already has {name}"
-                )));
-            }
-            exts.specs.retain(|e| e.oid() != spec.oid());
+        if !for_cert && exts.specs.iter().any(|e| e.oid() == spec.oid()) {
+            return Err(Error::refused(format!(
+                "-addext {arg}: the request's extension section already has {name}"
+            )));
         }
-        exts.specs.push(spec);
+        exts.put(spec);
     }
     Ok(())
 }

@@ -58,8 +58,7 @@ pub fn extensions(
                     e.extn_id
                 ))
             })?;
-            exts.specs.retain(|x| x.oid() != spec.oid());
-            exts.specs.push(spec);
+            exts.put(spec);
         }
     }
     if let Some(conf) = extfile {
@@ -73,17 +72,13 @@ pub fn extensions(
             },
         };
         for spec in s.specs {
-            exts.specs.retain(|x| x.oid() != spec.oid());
-            exts.specs.push(spec);
+            exts.put(spec);
         }
         if s.no_subject_key_id {
-            exts.no_subject_key_id = true;
-            exts.specs.retain(|x| *x != ExtSpec::SubjectKeyId);
+            exts.key_id_none(true);
         }
         if s.no_authority_key_id {
-            exts.no_authority_key_id = true;
-            exts.specs
-                .retain(|x| !matches!(x, ExtSpec::AuthorityKeyId { .. }));
+            exts.key_id_none(false);
         }
     }
     Ok(exts)
