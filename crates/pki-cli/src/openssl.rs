@@ -12,6 +12,8 @@
 
 mod dgst;
 mod genrsa;
+mod pass;
+mod pkcs8;
 mod pkey;
 mod rand;
 mod req;
@@ -70,6 +72,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         "verify" => verify::run(rest),
         "rsa" => pkey::run(pkey::Which::Rsa, rest),
         "pkey" => pkey::run(pkey::Which::Pkey, rest),
+        "pkcs8" => pkcs8::run(rest),
         "version" => version(rest),
         "dgst" => dgst::run(rest),
         "rand" => rand::run(rest),
@@ -101,8 +104,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 /// The commands pki answers to.
-const COMMANDS: [&str; 10] = [
-    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "dgst", "rand", "version",
+const COMMANDS: [&str; 11] = [
+    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "pkcs8", "dgst", "rand", "version",
 ];
 
 const VERSION_OPTS: &[Opt] = &[
@@ -431,7 +434,9 @@ pub(crate) fn refuse_over_key(path: &Path) -> Result<(), Fail> {
         return Ok(());
     };
     let bytes = zeroize::Zeroizing::new(bytes);
-    let holds_key = if pki_core::pem::is_pem(&bytes) {
+    let holds_key = if pki_core::pbe::Traditional::find(&bytes).is_some() {
+        true
+    } else if pki_core::pem::is_pem(&bytes) {
         match pki_core::pem::decode_all(&bytes) {
             Ok(blocks) => {
                 let found = blocks.iter().any(|b| b.label.ends_with("PRIVATE KEY"));
@@ -444,6 +449,7 @@ pub(crate) fn refuse_over_key(path: &Path) -> Result<(), Fail> {
         }
     } else {
         pki_core::key::PrivateKey::decode(&bytes).is_ok()
+            || pki_core::pbe::is_encrypted_pkcs8(&bytes)
     };
     if holds_key {
         return Err(Fail::msg(format!(

@@ -141,6 +141,16 @@ pub enum Error {
     /// What an OpenSSL command line asks for and pki refuses, in OpenSSL's terms; `usage`
     /// when it is a command-line mistake (OpenSSL then says `Use -help for summary.`).
     Refused { message: String, usage: bool },
+    /// Decryption failed: the wrong passphrase, or a damaged encrypted key.
+    Decrypt,
+    /// An encryption scheme pki does not decrypt (PBES1, PKCS#12's PBE, an unknown cipher).
+    EncryptionScheme { oid: ObjectIdentifier },
+    /// A traditional encrypted PEM key (`Proc-Type: 4,ENCRYPTED`) that cannot be read.
+    Traditional { why: String },
+    /// A passphrase cannot be had: `-passin`/`-passout` names a source that is not there.
+    Passphrase { why: String },
+    /// The operating system's random number generator failed.
+    Random,
     /// An existing file that `pki init --strict` would skip no longer fits the plan.
     Stale {
         mismatch: Box<crate::init::Mismatch>,
@@ -184,6 +194,17 @@ impl fmt::Display for Error {
             Error::EncryptedKey => {
                 f.write_str("encrypted private keys are not supported: decrypt it first")
             }
+            Error::Decrypt => {
+                f.write_str("bad decrypt: wrong passphrase, or a damaged encrypted key")
+            }
+            Error::EncryptionScheme { oid } => write!(
+                f,
+                "the key is encrypted with {oid}, which pki does not decrypt (it reads PBES2 \
+                 with PBKDF2 or scrypt, AES-CBC or DES-EDE3-CBC)"
+            ),
+            Error::Traditional { why } => write!(f, "bad traditional encrypted key: {why}"),
+            Error::Passphrase { why } => write!(f, "cannot get a passphrase: {why}"),
+            Error::Random => f.write_str("the operating system's random number generator failed"),
             Error::KeyMismatch { what } => write!(f, "the private key does not match the {what}"),
             Error::BadSignature { what } => write!(f, "the {what} signature does not verify"),
             Error::SignatureAlgorithm { oid } => {

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::{
     error::{Error, Result},
-    pem,
+    pbe, pem,
 };
 
 /// rsaEncryption (PKCS#1).
@@ -31,19 +31,6 @@ pub const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.
 pub const SHA384_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
 /// sha512WithRSAEncryption.
 pub const SHA512_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-
-/// `EncryptedPrivateKeyInfo` (RFC 5958 section 3), only to recognise encrypted keys:
-///
-/// ```text
-/// EncryptedPrivateKeyInfo ::= SEQUENCE {
-///   encryptionAlgorithm  EncryptionAlgorithmIdentifier,
-///   encryptedData        EncryptedData }
-/// ```
-#[derive(der::Sequence)]
-struct EncryptedPrivateKeyInfo {
-    _algorithm: AlgorithmIdentifierOwned,
-    _data: der::asn1::OctetString,
-}
 
 /// RSA modulus sizes pki generates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,8 +83,48 @@ impl PrivateKey {
     /// Reads a key: PEM `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1), or the same in
     /// DER. Encrypted keys are refused with [`Error::EncryptedKey`].
     pub fn decode(input: &[u8]) -> Result<PrivateKey> {
-        let (label, der) = pem::decode_one(input, &[pem::PRIVATE_KEY, pem::RSA_PRIVATE_KEY])?;
+        PrivateKey::decode_with(input, &mut || Err(Error::EncryptedKey))
+    }
+
+    /// [`PrivateKey::decode`], and encrypted keys too: PKCS#8 `ENCRYPTED PRIVATE KEY` (PEM or
+    /// DER) and the traditional `Proc-Type: 4,ENCRYPTED` form ([`pbe`]). `passphrase` is asked
+    /// only when the key is encrypted.
+    pub fn decode_with(
+        input: &[u8],
+        passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
+    ) -> Result<PrivateKey> {
+        if let Some(t) = pbe::Traditional::find(input) {
+            let t = t?;
+            if t.label != pem::RSA_PRIVATE_KEY {
+                return Err(Error::PemLabel {
+                    expected: pem::RSA_PRIVATE_KEY,
+                    found: t.label,
+                });
+            }
+            let der = t.decrypt(&passphrase()?)?;
+            return PrivateKey::from_pkcs1_der(&der).map_err(|_| Error::Decrypt);
+        }
+        let (label, der) = pem::decode_one(
+            input,
+            &[
+                pem::PRIVATE_KEY,
+                pem::RSA_PRIVATE_KEY,
+                pem::ENCRYPTED_PRIVATE_KEY,
+            ],
+        )?;
         let der = Zeroizing::new(der);
+        let encrypted = match label.as_deref() {
+            Some(l) => l == pem::ENCRYPTED_PRIVATE_KEY,
+            None => pbe::is_encrypted_pkcs8(&der),
+        };
+        if encrypted {
+            let plain = pbe::decrypt_pkcs8(&der, &passphrase()?)?;
+            // A wrong passphrase that happens to leave valid padding gives garbage.
+            return PrivateKey::from_pkcs8_der(&plain).map_err(|e| match e {
+                Error::KeyAlgorithm { .. } => e,
+                _ => Error::Decrypt,
+            });
+        }
         match label.as_deref() {
             Some(pem::PRIVATE_KEY) => PrivateKey::from_pkcs8_der(&der),
             Some(_) => PrivateKey::from_pkcs1_der(&der),
@@ -109,7 +136,7 @@ impl PrivateKey {
 
     fn from_pkcs8_der(der: &[u8]) -> Result<PrivateKey> {
         let info = rsa::pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| {
-            if EncryptedPrivateKeyInfo::from_der(der).is_ok() {
+            if pbe::is_encrypted_pkcs8(der) {
                 Error::EncryptedKey
             } else {
                 Error::Der {
@@ -157,6 +184,28 @@ impl PrivateKey {
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
         let der = self.to_pkcs8_der()?;
         Ok(Zeroizing::new(pem::encode(pem::PRIVATE_KEY, &der)))
+    }
+
+    /// PKCS#8 `ENCRYPTED PRIVATE KEY` PEM under `passphrase`, as OpenSSL 3 writes with
+    /// `-aes256` and the like ([`pbe::encrypt_pkcs8`]).
+    pub fn to_encrypted_pem(&self, cipher: pbe::Cipher, passphrase: &[u8]) -> Result<String> {
+        let der = pbe::encrypt_pkcs8(&self.to_pkcs8_der()?, cipher, passphrase)?;
+        Ok(pem::encode(pem::ENCRYPTED_PRIVATE_KEY, &der))
+    }
+
+    /// Traditional encrypted `RSA PRIVATE KEY` PEM (`Proc-Type: 4,ENCRYPTED`), what
+    /// `openssl rsa -traditional -aes128` writes.
+    pub fn to_traditional_encrypted_pem(
+        &self,
+        cipher: pbe::Cipher,
+        passphrase: &[u8],
+    ) -> Result<String> {
+        pbe::Traditional::encrypt(
+            pem::RSA_PRIVATE_KEY,
+            &self.to_pkcs1_der()?,
+            cipher,
+            passphrase,
+        )
     }
 
     /// Unencrypted PKCS#1 DER (`RSA PRIVATE KEY`), what `openssl rsa -traditional` writes.

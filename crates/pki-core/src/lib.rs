@@ -15,6 +15,7 @@ pub mod key;
 pub mod lint;
 pub mod name;
 pub mod openssl;
+pub mod pbe;
 pub mod pem;
 pub mod serial;
 pub mod text;

@@ -7,6 +7,7 @@
 //! Each function says which part of OpenSSL (apps/ or crypto/) it follows. What OpenSSL would
 //! do and pki does not is an [`Error::Refused`], never silently something else.
 
+pub mod pass;
 pub mod purpose;
 pub mod req;
 pub mod sign;
@@ -54,14 +55,34 @@ fn first_block(bytes: &[u8], labels: &[&str]) -> Zeroizing<Vec<u8>> {
 
 /// A private key, from the first private key block of a PEM input, or DER.
 pub fn first_private_key(bytes: &[u8]) -> Result<PrivateKey> {
-    PrivateKey::decode(&first_block(
-        bytes,
-        &[
-            pem::PRIVATE_KEY,
-            pem::RSA_PRIVATE_KEY,
-            pem::ENCRYPTED_PRIVATE_KEY,
-        ],
-    ))
+    first_private_key_with(bytes, &mut || Err(Error::EncryptedKey))
+}
+
+/// [`first_private_key`], decrypting an encrypted key with `passphrase` (asked only then).
+pub fn first_private_key_with(
+    bytes: &[u8],
+    passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
+) -> Result<PrivateKey> {
+    if pki_traditional(bytes) {
+        return PrivateKey::decode_with(bytes, passphrase);
+    }
+    PrivateKey::decode_with(
+        &first_block(
+            bytes,
+            &[
+                pem::PRIVATE_KEY,
+                pem::RSA_PRIVATE_KEY,
+                pem::ENCRYPTED_PRIVATE_KEY,
+            ],
+        ),
+        passphrase,
+    )
+}
+
+/// Whether the input holds a traditional encrypted key, which [`PrivateKey::decode_with`]
+/// finds in the whole input (its headers are not RFC 7468 PEM).
+fn pki_traditional(bytes: &[u8]) -> bool {
+    crate::pbe::Traditional::find(bytes).is_some()
 }
 
 /// A public key, from the first public key block of a PEM input, or DER.

@@ -1,6 +1,7 @@
 //! `openssl genrsa [-out F] [BITS]` and `openssl genpkey -algorithm RSA
 //! [-pkeyopt rsa_keygen_bits:N] [-out F]`: a new RSA key, unencrypted PKCS#8 PEM as OpenSSL 3
-//! writes it, created 0600 and never over an existing file.
+//! writes it (encrypted with `-aes256` and the like, [`pass`]), created 0600 and never over an
+//! existing file.
 
 use std::process::ExitCode;
 
@@ -9,7 +10,10 @@ use pki_core::{
     key::{KeyBits, PrivateKey},
 };
 
-use super::{Fail, Opt, Output, parse};
+use super::{
+    Fail, Opt, Output, parse,
+    pass::{self, CIPHER_OPTS, PASSOUT, Pass},
+};
 
 const GENRSA: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -27,6 +31,7 @@ const GENRSA: &[Opt] = &[
         "Use 65537 for the E value (the default, and the only one)",
     ),
     Opt::flag("traditional", "Write the key as PKCS#1 (RSA PRIVATE KEY)"),
+    PASSOUT,
 ];
 
 const GENPKEY: &[Opt] = &[
@@ -43,6 +48,7 @@ const GENPKEY: &[Opt] = &[
         "rsa_keygen_bits:N (2048, 3072, 4096) or rsa_keygen_pubexp:65537",
     ),
     Opt::value("outform", "PEM", "Output format: PEM"),
+    Opt::value("pass", "val", "Output pass phrase source"),
 ];
 
 /// A key is never written over an existing file: refused before the key is made.
@@ -71,20 +77,17 @@ struct Args {
     out: Option<String>,
     /// PKCS#1 (`RSA PRIVATE KEY`) instead of PKCS#8.
     traditional: bool,
+    /// `-aes256` and the like: the key is written encrypted.
+    cipher: Option<pki_core::pbe::Cipher>,
+    pass: Pass,
 }
 
-fn write_key(a: Args) -> Result<ExitCode, Fail> {
+fn write_key(mut a: Args) -> Result<ExitCode, Fail> {
     let out = a.out.as_deref();
     refuse_existing(out)?;
+    a.pass.ready_output(a.cipher)?;
     let key = PrivateKey::generate(a.bits)?;
-    let pem = if a.traditional {
-        zeroize::Zeroizing::new(pki_core::pem::encode(
-            pki_core::pem::RSA_PRIVATE_KEY,
-            &key.to_pkcs1_der()?,
-        ))
-    } else {
-        key.to_pkcs8_pem()?
-    };
+    let pem = a.pass.key_pem(&key, a.cipher, a.traditional)?;
     let mut o = Output::default();
     o.text(&pem);
     o.deliver(out, Mode::Private)?;
@@ -100,7 +103,8 @@ pub(super) fn genrsa(args: &[String]) -> Result<ExitCode, Fail> {
 
 /// `genrsa`'s options; `None` for `-help`.
 fn genrsa_args(args: &[String]) -> Result<Option<Args>, Fail> {
-    let p = parse("genrsa", " numbits", GENRSA, args)?;
+    let table: Vec<Opt> = GENRSA.iter().chain(CIPHER_OPTS).copied().collect();
+    let p = parse("genrsa", " numbits", &table, args)?;
     if p.help {
         return Ok(None);
     }
@@ -113,6 +117,8 @@ fn genrsa_args(args: &[String]) -> Result<Option<Args>, Fail> {
         bits,
         out: p.value("out").map(str::to_owned),
         traditional: p.flag("traditional"),
+        cipher: pass::cipher(&p),
+        pass: Pass::read(&p, "passout")?,
     }))
 }
 
@@ -125,7 +131,8 @@ pub(super) fn genpkey(args: &[String]) -> Result<ExitCode, Fail> {
 
 /// `genpkey`'s options; `None` for `-help`.
 fn genpkey_args(args: &[String]) -> Result<Option<Args>, Fail> {
-    let p = parse("genpkey", "", GENPKEY, args)?;
+    let table: Vec<Opt> = GENPKEY.iter().chain(CIPHER_OPTS).copied().collect();
+    let p = parse("genpkey", "", &table, args)?;
     if p.help {
         return Ok(None);
     }
@@ -168,5 +175,7 @@ fn genpkey_args(args: &[String]) -> Result<Option<Args>, Fail> {
         bits: key_bits,
         out: p.value("out").map(str::to_owned),
         traditional: false,
+        cipher: pass::cipher(&p),
+        pass: Pass::read(&p, "pass")?,
     }))
 }

@@ -1,7 +1,9 @@
 //! `openssl rsa` and `openssl pkey`: read an RSA key, check it, print it, convert it.
 //!
 //! Both write unencrypted PKCS#8 (`PRIVATE KEY`) as OpenSSL 3 does, PKCS#1
-//! (`RSA PRIVATE KEY`) with `-traditional`, SubjectPublicKeyInfo with `-pubout`. A private
+//! (`RSA PRIVATE KEY`) with `-traditional`, SubjectPublicKeyInfo with `-pubout`; with a cipher
+//! option (`-aes256`), encrypted PKCS#8, or the traditional `Proc-Type` form with
+//! `-traditional`. Encrypted keys are read with `-passin` ([`pass`]). A private
 //! key written to `-out` is created 0600 and never replaces an existing file.
 
 use std::process::ExitCode;
@@ -15,7 +17,11 @@ use pki_core::{
 use spki::SubjectPublicKeyInfoOwned;
 use zeroize::Zeroizing;
 
-use super::{Fail, Format, Opt, Output, note, parse, read_input};
+use super::{
+    Fail, Format, Opt, Output, note, parse,
+    pass::{self, CIPHER_OPTS, PASSIN, PASSOUT, Pass},
+    read_input,
+};
 
 /// Which of the two commands: they differ in messages and in the order of their output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +53,8 @@ const OPTS: &[Opt] = &[
     Opt::flag("check", "Check the key's consistency"),
     Opt::flag("noout", "Do not output the key"),
     Opt::flag("text", "Print the key in text form"),
+    PASSIN,
+    PASSOUT,
 ];
 
 /// Options of rsa only.
@@ -88,6 +96,9 @@ struct Args {
     modulus: bool,
     text_pub: bool,
     pubcheck: bool,
+    /// `-aes256` and the like: the private key is written encrypted.
+    cipher: Option<pki_core::pbe::Cipher>,
+    pass: Pass,
 }
 
 impl Args {
@@ -98,8 +109,18 @@ impl Args {
             Which::Pkey => "pkey",
         };
         let table: Vec<Opt> = match which {
-            Which::Rsa => OPTS.iter().chain(RSA_OPTS).copied().collect(),
-            Which::Pkey => OPTS.iter().chain(PKEY_OPTS).copied().collect(),
+            Which::Rsa => OPTS
+                .iter()
+                .chain(RSA_OPTS)
+                .chain(CIPHER_OPTS)
+                .copied()
+                .collect(),
+            Which::Pkey => OPTS
+                .iter()
+                .chain(PKEY_OPTS)
+                .chain(CIPHER_OPTS)
+                .copied()
+                .collect(),
         };
         let p = parse(cmd, "", &table, args)?;
         if p.help {
@@ -123,6 +144,8 @@ impl Args {
             modulus: p.flag("modulus"),
             text_pub: p.flag("text_pub"),
             pubcheck: p.flag("pubcheck"),
+            cipher: pass::cipher(&p),
+            pass: Pass::read(&p, "passout")?,
         }))
     }
 }
@@ -142,7 +165,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
         Key::Public(pki_core::openssl::first_public_key(&bytes).map_err(|e| e.in_file(&path))?)
     } else {
         Key::Private(Box::new(
-            pki_core::openssl::first_private_key(&bytes).map_err(|e| e.in_file(&path))?,
+            a.pass.decode_key(&bytes, &path.display().to_string())?,
         ))
     };
     let public = match &key {
@@ -239,6 +262,27 @@ fn write_key(out: &mut Output, key: &Key, a: &Args, which: Which) -> Result<(), 
     let public = a.pubout || matches!(key, Key::Public(_));
     match key {
         Key::Private(k) if !public => {
+            if let Some(c) = a.cipher {
+                if form == Format::Der && which == Which::Pkey {
+                    return Err(Fail::msg(
+                        "Cipher options are supported only for PEM output",
+                    ));
+                }
+                if form == Format::Der && a.traditional {
+                    return Err(Fail::msg(
+                        "-traditional -outform DER cannot be encrypted (OpenSSL writes an \
+                         encrypted key as PEM, or as PKCS#8 DER)",
+                    ));
+                }
+                if form == Format::Pem {
+                    out.text(&a.pass.key_pem(k, Some(c), a.traditional)?);
+                } else {
+                    let der =
+                        pki_core::pbe::encrypt_pkcs8(&k.to_pkcs8_der()?, c, &a.pass.output()?)?;
+                    out.bytes(&der);
+                }
+                return Ok(());
+            }
             let pkcs1 = a.traditional || (which == Which::Pkey && form == Format::Der);
             let (label, der) = if pkcs1 {
                 (pem::RSA_PRIVATE_KEY, k.to_pkcs1_der()?)

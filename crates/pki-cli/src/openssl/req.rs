@@ -15,7 +15,9 @@ use pki_core::{
 
 use pki_core::text::NameForm;
 
-use super::{Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
+use pki_core::pbe::Cipher;
+
+use super::{Fail, Format, Opt, Output, load_conf, note, parse, pass::Pass, read_input};
 
 const OPTS: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -27,20 +29,24 @@ const OPTS: &[Opt] = &[
     Opt::value(
         "key",
         "file",
-        "Private key to use (PEM or DER, unencrypted)",
+        "Private key to use (PEM or DER; encrypted: see -passin)",
     ),
     Opt::value(
         "newkey",
         "rsa:bits",
         "Generate a new RSA key of 2048, 3072 or 4096 bits",
     ),
-    Opt::flag(
-        "nodes",
-        "Do not encrypt the new key (required with -newkey)",
+    Opt::flag("nodes", "Do not encrypt the new key"),
+    Opt::flag("noenc", "Do not encrypt the new key"),
+    Opt::value(
+        "passin",
+        "val",
+        "Pass phrase source of -key (default: the config's input_password)",
     ),
-    Opt::flag(
-        "noenc",
-        "Do not encrypt the new key (required with -newkey)",
+    Opt::value(
+        "passout",
+        "val",
+        "Pass phrase source of the new key (default: the config's output_password)",
     ),
     Opt::value(
         "keyout",
@@ -145,6 +151,8 @@ struct Args {
     newkey: Option<KeyBits>,
     /// `-nodes` / `-noenc`.
     nodes: bool,
+    passin: Option<String>,
+    passout: Option<String>,
     keyout: Option<String>,
     subj: Option<String>,
     days: u32,
@@ -204,10 +212,7 @@ impl Args {
         if p.flag("key") && p.flag("newkey") {
             return Err(Fail::Usage("give -key or -newkey, not both".into()));
         }
-        let newkey = p
-            .value("newkey")
-            .map(|spec| newkey_bits(&p, spec))
-            .transpose()?;
+        let newkey = p.value("newkey").map(newkey_bits).transpose()?;
         let extensions = match (p.position("extensions"), p.position("reqexts")) {
             (Some(e), Some(r)) if r > e => p.value("reqexts"),
             (None, Some(_)) => p.value("reqexts"),
@@ -232,6 +237,8 @@ impl Args {
             key: owned("key"),
             newkey,
             nodes: p.flag("nodes") || p.flag("noenc"),
+            passin: owned("passin"),
+            passout: owned("passout"),
             keyout: owned("keyout"),
             subj: owned("subj"),
             days: if x509 { p.days("days", 30)? } else { 30 },
@@ -251,15 +258,8 @@ impl Args {
     }
 }
 
-/// `-newkey rsa:BITS` (or `rsa`, or `BITS`), which needs `-nodes`.
-fn newkey_bits(p: &Parsed, spec: &str) -> Result<KeyBits, Fail> {
-    if !p.flag("nodes") && !p.flag("noenc") {
-        return Err(Fail::Usage(
-            "-newkey needs -nodes (or -noenc): pki writes only unencrypted keys, never \
-             prompting for a pass phrase"
-                .into(),
-        ));
-    }
+/// `-newkey rsa:BITS` (or `rsa`, or `BITS`).
+fn newkey_bits(spec: &str) -> Result<KeyBits, Fail> {
     let bits = match spec
         .split_once(':')
         .filter(|(alg, _)| alg.eq_ignore_ascii_case("rsa"))
@@ -305,7 +305,18 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let combined = makes_key
         && keyout.is_some()
         && keyout.as_deref().map(Path::new) == a.out.as_deref().map(Path::new);
-    let key = signing_key(&a, &conf, keyout.as_deref(), combined)?;
+    let (literal_in, literal_out) = openssl::req::config_passwords(&conf, section);
+    let mut pass = Pass::with_literals(
+        a.passin.as_deref(),
+        a.passout.as_deref(),
+        literal_in,
+        literal_out,
+    )?;
+    // A new key is encrypted (DES-EDE3-CBC, as OpenSSL 3.0's req) unless -noenc or the
+    // config's encrypt_key = no.
+    let cipher = (makes_key && !a.nodes && openssl::req::encrypt_key(&conf, section))
+        .then_some(Cipher::DesEde3Cbc);
+    let key = signing_key(&a, &conf, keyout.as_deref(), combined, &mut pass, cipher)?;
     let serial = || -> Result<_, Fail> {
         let s = match &a.set_serial {
             Some(s) => s.clone(),
@@ -421,7 +432,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     }
     if combined && let Some(key) = &key {
         let mut both = Output::default();
-        both.text(&key.to_pkcs8_pem()?);
+        both.text(&pass.key_pem(key, cipher, false)?);
         both.append(out);
         both.deliver(a.out.as_deref(), Mode::Private)?;
         return Ok(ExitCode::SUCCESS);
@@ -437,29 +448,23 @@ fn signing_key(
     conf: &pki_core::conf::Conf,
     keyout: Option<&str>,
     combined: bool,
+    pass: &mut Pass,
+    cipher: Option<Cipher>,
 ) -> Result<Option<PrivateKey>, Fail> {
     if let Some(path) = &a.key {
-        return Ok(Some(load(path, openssl::first_private_key)?));
+        return Ok(Some(pass.load_key(path)?));
     }
     let bits = match a.newkey {
         Some(bits) => bits,
-        None if a.new => {
-            if !a.nodes {
-                return Err(Fail::Usage(
-                    "a new key needs -nodes (or -noenc): pki writes only unencrypted keys, \
-                     never prompting for a pass phrase"
-                        .into(),
-                ));
-            }
-            KeyBits::new(openssl::req::default_bits(conf, &a.section)?)?
-        }
+        None if a.new => KeyBits::new(openssl::req::default_bits(conf, &a.section)?)?,
         None => return Ok(None),
     };
     super::genrsa::refuse_existing(keyout)?;
+    pass.ready_output(cipher)?;
     let key = PrivateKey::generate(bits)?;
     if !combined {
         let mut o = Output::default();
-        o.text(&key.to_pkcs8_pem()?);
+        o.text(&pass.key_pem(&key, cipher, false)?);
         o.deliver(keyout, Mode::Private)?;
     }
     Ok(Some(key))

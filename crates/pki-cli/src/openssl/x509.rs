@@ -26,7 +26,9 @@ use x509_cert::Certificate;
 
 use pki_core::text::NameForm;
 
-use super::{Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, read_input};
+use super::{
+    Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, pass::Pass, read_input,
+};
 
 const OPTS: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -49,6 +51,7 @@ const OPTS: &[Opt] = &[
         "val",
         "The CA's private key (default: the -CA file)",
     ),
+    Opt::value("passin", "val", "Pass phrase source of -CAkey or -signkey"),
     Opt::flag(
         "CAcreateserial",
         "Create the serial file when missing (CA name with .srl)",
@@ -232,6 +235,8 @@ struct SignArgs {
     digest: pki_core::key::Digest,
     /// `-signkey`/`-key`: self-signed with this key instead of signed by `-CA`.
     signkey: Option<String>,
+    /// `-passin`, for the signing key.
+    pass: Pass,
 }
 
 impl Args {
@@ -270,6 +275,7 @@ impl Args {
                 },
                 digest: super::signing_digest(&p, pki_core::key::Digest::Sha256)?,
                 signkey: p.value("signkey").or(p.value("key")).map(str::to_owned),
+                pass: Pass::from_sources(p.value("passin"), None)?,
             })
         } else {
             for opt in [
@@ -505,12 +511,12 @@ fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
                 "Cannot use both -key/-signkey and -CA option".into(),
             ));
         }
-        (Some(path), None) => Signer::Own(load(path, openssl::first_private_key)?),
+        (Some(path), None) => Signer::Own(a.pass.load_key(path)?),
         (None, Some(ca_path)) => {
             // Without -CAkey the key is read from the -CA file, as OpenSSL does.
             let ca_key_path = a.ca_key.as_deref().unwrap_or(ca_path);
             let ca = load(ca_path, openssl::first_certificate)?;
-            let ca_key = match load(ca_key_path, openssl::first_private_key) {
+            let ca_key = match a.pass.load_key(ca_key_path) {
                 Err(_) if a.ca_key.is_none() => {
                     return Err(Fail::Plain(format!(
                         "Could not read CA private key from {ca_path}"

@@ -76,6 +76,24 @@ pub fn refuse_settings(c: &Conf, section: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether a key `req` makes is encrypted (without `-noenc`): unless the section says
+/// `encrypt_rsa_key = no`, or without that `encrypt_key = no` (apps/req.c). Encrypted, it is
+/// DES-EDE3-CBC, OpenSSL 3.0's cipher for `req`.
+pub fn encrypt_key(c: &Conf, section: &str) -> bool {
+    c.lookup(section, "encrypt_rsa_key")
+        .or_else(|| c.lookup(section, "encrypt_key"))
+        != Some("no")
+}
+
+/// The section's `input_password` and `output_password`: passphrases (not sources) that
+/// `req` uses when `-passin`/`-passout` are not given (apps/req.c).
+pub fn config_passwords<'c>(c: &'c Conf, section: &str) -> (Option<&'c str>, Option<&'c str>) {
+    (
+        c.lookup(section, "input_password"),
+        c.lookup(section, "output_password"),
+    )
+}
+
 /// The subject without `-subj`: with `prompt = no`, the entries of the `distinguished_name`
 /// section, in order, as OpenSSL's `auto_info` reads them (`0.OU` and `1.OU` are two OUs; a
 /// leading `+` joins the previous RDN); with `-batch` (`batch`), each field's `_default` value,
