@@ -11,8 +11,10 @@
 //! that will expire), 2 for `verify` failures.
 
 mod dgst;
+mod dhparam;
 mod genrsa;
 mod pass;
+mod pkcs12;
 mod pkcs8;
 mod pkey;
 mod rand;
@@ -73,6 +75,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         "rsa" => pkey::run(pkey::Which::Rsa, rest),
         "pkey" => pkey::run(pkey::Which::Pkey, rest),
         "pkcs8" => pkcs8::run(rest),
+        "pkcs12" => pkcs12::run(rest),
+        "dhparam" => dhparam::run(rest),
         "version" => version(rest),
         "dgst" => dgst::run(rest),
         "rand" => rand::run(rest),
@@ -104,8 +108,9 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 /// The commands pki answers to.
-const COMMANDS: [&str; 11] = [
-    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "pkcs8", "dgst", "rand", "version",
+const COMMANDS: [&str; 13] = [
+    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "pkcs8", "pkcs12", "dhparam",
+    "dgst", "rand", "version",
 ];
 
 const VERSION_OPTS: &[Opt] = &[

@@ -111,14 +111,25 @@ pub fn decode(input: &[u8]) -> Result<CertReq> {
     Ok(req)
 }
 
-/// Checks the CSR's self-signature.
+/// Checks the CSR's self-signature: RSA here, ECDSA (P-256, P-384) and Ed25519 with the
+/// verifier's signature checks ([`crate::verify::sig`]); other key types are refused.
 pub fn verify(req: &CertReq) -> Result<()> {
-    let key = PublicKey::from_spki(&req.info.public_key)?;
     let info = req.info.to_der().map_err(Error::encode("CSR"))?;
     let sig = req
         .signature
         .as_bytes()
         .ok_or(Error::BadSignature { what: "CSR" })?;
+    if req.info.public_key.algorithm.oid != crate::key::RSA_ENCRYPTION {
+        let opts = crate::verify::Options::new(0);
+        return crate::verify::sig::check(&req.algorithm, &req.info.public_key, &info, sig, &opts)
+            .map_err(|e| match e.reason {
+                crate::verify::Reason::BadSignature => Error::BadSignature { what: "CSR" },
+                _ => Error::SignatureAlgorithm {
+                    oid: req.algorithm.oid,
+                },
+            });
+    }
+    let key = PublicKey::from_spki(&req.info.public_key)?;
     key.verify(&req.algorithm, &info, sig, "CSR")
 }
 

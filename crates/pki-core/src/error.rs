@@ -151,6 +151,8 @@ pub enum Error {
     Passphrase { why: String },
     /// The operating system's random number generator failed.
     Random,
+    /// A PKCS#12 file's MAC does not verify: the wrong password, or a damaged file.
+    Pkcs12Mac,
     /// An existing file that `pki init --strict` would skip no longer fits the plan.
     Stale {
         mismatch: Box<crate::init::Mismatch>,
@@ -199,12 +201,14 @@ impl fmt::Display for Error {
             }
             Error::EncryptionScheme { oid } => write!(
                 f,
-                "the key is encrypted with {oid}, which pki does not decrypt (it reads PBES2 \
-                 with PBKDF2 or scrypt, AES-CBC or DES-EDE3-CBC)"
+                "encrypted with {} ({oid}), which pki does not decrypt (it reads PBES2 with \
+                 PBKDF2 or scrypt, AES-CBC or DES-EDE3-CBC, and pbeWithSHA1And3-KeyTripleDES-CBC)",
+                scheme_name(oid)
             ),
             Error::Traditional { why } => write!(f, "bad traditional encrypted key: {why}"),
             Error::Passphrase { why } => write!(f, "cannot get a passphrase: {why}"),
             Error::Random => f.write_str("the operating system's random number generator failed"),
+            Error::Pkcs12Mac => f.write_str("Mac verify error: invalid password?"),
             Error::KeyMismatch { what } => write!(f, "the private key does not match the {what}"),
             Error::BadSignature { what } => write!(f, "the {what} signature does not verify"),
             Error::SignatureAlgorithm { oid } => {
@@ -253,6 +257,20 @@ impl fmt::Display for Error {
                  encrypted or signed PEM message, which pki does not read"
             ),
         }
+    }
+}
+
+/// OpenSSL's name of an encryption scheme pki does not decrypt.
+fn scheme_name(oid: &ObjectIdentifier) -> &'static str {
+    match oid.to_string().as_str() {
+        "1.2.840.113549.1.12.1.1" => "pbeWithSHA1And128BitRC4",
+        "1.2.840.113549.1.12.1.2" => "pbeWithSHA1And40BitRC4",
+        "1.2.840.113549.1.12.1.4" => "pbeWithSHA1And2-KeyTripleDES-CBC",
+        "1.2.840.113549.1.12.1.5" => "pbeWithSHA1And128BitRC2-CBC",
+        "1.2.840.113549.1.12.1.6" => "pbeWithSHA1And40BitRC2-CBC",
+        "1.2.840.113549.1.5.3" => "pbeWithMD5AndDES-CBC",
+        "1.2.840.113549.1.5.10" => "pbeWithSHA1AndDES-CBC",
+        _ => "an unknown scheme",
     }
 }
 

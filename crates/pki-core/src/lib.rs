@@ -5,6 +5,7 @@
 pub mod cert;
 pub mod conf;
 pub mod csr;
+pub mod dh;
 pub mod error;
 pub mod etcd;
 pub mod ext;
@@ -17,6 +18,7 @@ pub mod name;
 pub mod openssl;
 pub mod pbe;
 pub mod pem;
+pub mod pkcs12;
 pub mod serial;
 pub mod text;
 pub mod verify;

@@ -95,6 +95,26 @@ impl Cipher {
             .find(|c| c.dek_name().eq_ignore_ascii_case(name))
     }
 
+    /// The cipher's OID, as PBES2 names it.
+    pub fn oid(self) -> der::oid::ObjectIdentifier {
+        match self {
+            Cipher::Aes128Cbc => pbes2::AES_128_CBC_OID,
+            Cipher::Aes192Cbc => pbes2::AES_192_CBC_OID,
+            Cipher::Aes256Cbc => pbes2::AES_256_CBC_OID,
+            Cipher::DesEde3Cbc => pbes2::DES_EDE3_CBC_OID,
+        }
+    }
+
+    /// Decrypts with a key and IV already derived (PKCS#12's own PBE).
+    pub(crate) fn decrypt_raw(
+        self,
+        key: &[u8],
+        iv: &[u8],
+        data: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        self.decrypt(key, iv, data)
+    }
+
     fn key_len(self) -> usize {
         match self {
             Cipher::Aes128Cbc => 16,
@@ -154,6 +174,11 @@ impl fmt::Display for Cipher {
 struct EncryptedPrivateKeyInfo {
     algorithm: pkcs5::EncryptionScheme,
     data: der::asn1::OctetString,
+}
+
+/// `N` bytes from the OS CSPRNG (salts and IVs).
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    random()
 }
 
 fn random<const N: usize>() -> Result<[u8; N]> {

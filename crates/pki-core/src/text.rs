@@ -277,6 +277,9 @@ fn extension_value(e: &Extension) -> Option<String> {
     })
 }
 
+/// id-Ed25519 (RFC 8410).
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
 /// `Public Key Algorithm: rsaEncryption` and the key, at `indent` (12 in a certificate).
 fn public_key_info(spki: &SubjectPublicKeyInfoOwned, indent: usize) -> String {
     let pad = " ".repeat(indent);
@@ -286,6 +289,16 @@ fn public_key_info(spki: &SubjectPublicKeyInfoOwned, indent: usize) -> String {
     );
     if let Some(ec) = ec_public(spki, indent + 4) {
         s.push_str(&ec);
+        return s;
+    }
+    if spki.algorithm.oid == ED25519 && spki.algorithm.parameters.is_none() {
+        let pad = " ".repeat(indent + 4);
+        let _ = writeln!(s, "{pad}ED25519 Public-Key:\n{pad}pub:");
+        s.push_str(&hex_block(
+            spki.subject_public_key.raw_bytes(),
+            15,
+            indent + 8,
+        ));
         return s;
     }
     match PublicKey::from_spki(spki) {

@@ -106,21 +106,30 @@ impl Pass {
 
     /// The input passphrase: `-passin`'s, else asked on the terminal.
     pub(super) fn input_for(&self, name: &str) -> pki_core::Result<Passphrase> {
+        self.input_asking(&format!("Enter pass phrase for {name}:"))
+    }
+
+    /// The input passphrase: `-passin`'s, else asked with `question` on the terminal.
+    pub(super) fn input_asking(&self, question: &str) -> pki_core::Result<Passphrase> {
         if let Some(p) = &self.input {
             return Ok(p.clone());
         }
-        prompt(&format!("Enter pass phrase for {name}:")).ok_or_else(|| {
-            pki_core::Error::Passphrase {
-                why: "the key is encrypted: give its passphrase with -passin (pass:, env:, \
+        prompt(question).ok_or_else(|| pki_core::Error::Passphrase {
+            why: "the key is encrypted: give its passphrase with -passin (pass:, env:, \
                       file:, fd:, stdin); there is no terminal to ask on"
-                    .into(),
-            }
+                .into(),
         })
     }
 
     /// The output passphrase for a key written with `cipher`: `-passout`'s, else asked twice
     /// on the terminal (4 to 1023 characters, as OpenSSL's prompt takes).
     pub(super) fn output(&self) -> Result<Passphrase, Fail> {
+        self.output_asking("Enter PEM pass phrase:", 4)
+    }
+
+    /// [`Pass::output`] with another prompt and shortest length (`pkcs12 -export` asks
+    /// `Enter Export Password:` and takes an empty one).
+    pub(super) fn output_asking(&self, question: &str, min: usize) -> Result<Passphrase, Fail> {
         if let Some(p) = &self.output {
             return Ok(p.clone());
         }
@@ -130,11 +139,13 @@ impl Pass {
                  (pass:, env:, file:, fd:, stdin), or run on a terminal to be asked",
             )
         };
-        let first = prompt("Enter PEM pass phrase:").ok_or_else(none)?;
-        if !(4..=1023).contains(&first.len()) {
-            return Err(Fail::msg("You must type in 4 to 1023 characters"));
+        let first = prompt(question).ok_or_else(none)?;
+        if !(min..=1023).contains(&first.len()) {
+            return Err(Fail::msg(format!(
+                "You must type in {min} to 1023 characters"
+            )));
         }
-        let again = prompt("Verifying - Enter PEM pass phrase:").ok_or_else(none)?;
+        let again = prompt(&format!("Verifying - {question}")).ok_or_else(none)?;
         if first != again {
             return Err(Fail::msg("Verify failure: the pass phrases differ"));
         }
