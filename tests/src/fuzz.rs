@@ -49,6 +49,9 @@ pub const TARGETS: &[Target] = &[
     ("show", show),
     ("lint", lint),
     ("builder", builder),
+    ("encrypted_key", encrypted_key),
+    ("pkcs12", pkcs12_file),
+    ("asn1parse", asn1parse),
 ];
 
 /// The target named `name`.
@@ -144,6 +147,69 @@ pub fn private_key(data: &[u8]) {
             PrivateKey::decode(pem.as_bytes()).expect("decode own PEM"),
             key
         );
+    }
+}
+
+/// A private key that may be encrypted (PKCS#8 PBES2, the traditional `Proc-Type` form),
+/// decrypted with a fixed passphrase: one that decrypts comes back equal from its own
+/// encrypted PEM.
+pub fn encrypted_key(data: &[u8]) {
+    let mut pass = || Ok(zeroize::Zeroizing::new(b"fuzz".to_vec()));
+    if let Ok(key) = PrivateKey::decode_with(data, &mut pass) {
+        let pem = key
+            .to_encrypted_pem(pki_core::pbe::Cipher::Aes128Cbc, b"fuzz")
+            .expect("encrypt");
+        let mut pass = || Ok(zeroize::Zeroizing::new(b"fuzz".to_vec()));
+        assert_eq!(
+            PrivateKey::decode_with(pem.as_bytes(), &mut pass).expect("decrypt own"),
+            key
+        );
+    }
+}
+
+/// A PKCS#12 file read with a fixed password (files without a MAC are read through): what
+/// is read exports again and reads back with the same certificates and keys.
+pub fn pkcs12_file(data: &[u8]) {
+    let Ok(c) = pki_core::pkcs12::parse(data, b"fuzz") else {
+        return;
+    };
+    let Some(key) = c.keys.first() else {
+        return;
+    };
+    let leaf = c.certs.first().map(|e| &e.cert);
+    let others: Vec<Certificate> = c.certs.iter().skip(1).map(|e| e.cert.clone()).collect();
+    let again = pki_core::pkcs12::export(
+        &pki_core::pkcs12::Export {
+            key: Some(&key.key),
+            leaf,
+            others: &others,
+            name: None,
+            iterations: 1,
+        },
+        b"fuzz",
+    );
+    if let Ok(der) = again {
+        let back = pki_core::pkcs12::parse(&der, b"fuzz").expect("read own export");
+        assert_eq!(back.keys[0].key, key.key);
+        assert_eq!(back.certs.len(), c.certs.len());
+    }
+}
+
+/// `asn1parse` over any bytes, whole and from each -strparse offset: no panic, and a listing
+/// of a successful parse has one line per object header found.
+pub fn asn1parse(data: &[u8]) {
+    let opts = pki_core::asn1parse::Options {
+        indent: true,
+        dump: Some(Some(64)),
+    };
+    let (out, r) = pki_core::asn1parse::parse(data, &opts);
+    if r.is_ok() {
+        let text = String::from_utf8_lossy(&out);
+        assert!(data.is_empty() || text.starts_with("    0:d=0 "), "{text}");
+    }
+    for off in [0, 1, 2, 4] {
+        let _ = pki_core::asn1parse::strparse(data, off)
+            .map(|inner| pki_core::asn1parse::parse(&inner, &opts));
     }
 }
 

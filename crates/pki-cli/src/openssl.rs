@@ -10,6 +10,7 @@
 //! Exit statuses follow OpenSSL 3: 0 success, 1 for errors (and `-checkend` for a certificate
 //! that will expire), 2 for `verify` failures.
 
+mod asn1parse;
 mod dgst;
 mod dhparam;
 mod genrsa;
@@ -77,6 +78,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         "pkcs8" => pkcs8::run(rest),
         "pkcs12" => pkcs12::run(rest),
         "dhparam" => dhparam::run(rest),
+        "asn1parse" => asn1parse::run(rest),
         "version" => version(rest),
         "dgst" => dgst::run(rest),
         "rand" => rand::run(rest),
@@ -108,9 +110,21 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 /// The commands pki answers to.
-const COMMANDS: [&str; 13] = [
-    "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "pkcs8", "pkcs12", "dhparam",
-    "dgst", "rand", "version",
+const COMMANDS: [&str; 14] = [
+    "genrsa",
+    "genpkey",
+    "req",
+    "x509",
+    "verify",
+    "rsa",
+    "pkey",
+    "pkcs8",
+    "pkcs12",
+    "dhparam",
+    "asn1parse",
+    "dgst",
+    "rand",
+    "version",
 ];
 
 const VERSION_OPTS: &[Opt] = &[

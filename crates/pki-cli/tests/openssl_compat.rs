@@ -1093,8 +1093,19 @@ fn verify_reports_like_openssl() {
 fn help_and_version_answer_like_openssl() {
     let d = setup("help");
     for cmd in [
-        "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "pkcs8", "pkcs12", "dhparam",
-        "dgst", "rand",
+        "genrsa",
+        "genpkey",
+        "req",
+        "x509",
+        "verify",
+        "rsa",
+        "pkey",
+        "pkcs8",
+        "pkcs12",
+        "dhparam",
+        "asn1parse",
+        "dgst",
+        "rand",
     ] {
         let theirs = openssl(&d, &[cmd, "-help"]);
         let mine = ours(&d, &[cmd, "-help"]);
@@ -1117,8 +1128,19 @@ fn the_compat_doc_lists_every_supported_option() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openssl-compat.md");
     let doc = fs::read_to_string(&doc_path).expect("docs/openssl-compat.md");
     for cmd in [
-        "genrsa", "genpkey", "req", "x509", "verify", "rsa", "pkey", "pkcs8", "pkcs12", "dhparam",
-        "dgst", "rand",
+        "genrsa",
+        "genpkey",
+        "req",
+        "x509",
+        "verify",
+        "rsa",
+        "pkey",
+        "pkcs8",
+        "pkcs12",
+        "dhparam",
+        "asn1parse",
+        "dgst",
+        "rand",
     ] {
         let heading = if cmd == "rsa" || cmd == "pkey" {
             "\n## rsa and pkey\n".to_owned()

@@ -34,8 +34,8 @@ fn setup(tag: &str) -> TestDir {
 }
 
 /// The commands pki answers to, as its messages list them.
-const COMMANDS: &str =
-    "genrsa, genpkey, req, x509, verify, rsa, pkey, pkcs8, pkcs12, dhparam, dgst, rand, version";
+const COMMANDS: &str = "genrsa, genpkey, req, x509, verify, rsa, pkey, pkcs8, pkcs12, dhparam, asn1parse, dgst, \
+     rand, version";
 
 const SIGNED_NOTE: &str = "Certificate request self-signature ok\nsubject=CN = etcd-client\n";
 

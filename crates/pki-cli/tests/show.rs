@@ -247,7 +247,8 @@ fn other_algorithms_and_forms_made_by_openssl() {
         "EC P-256 (256 bits)",
         "Curve:             P-256 (1.2.840.10045.3.1.7)",
         "EC P-384 (384 bits)",
-        "Self-signature:      not checked (algorithm not supported)",
+        // The P-384 CSR's ECDSA self-signature, checked as the verifier checks signatures.
+        "Signature algorithm: ecdsa-with-SHA256 (1.2.840.10045.4.3.2)\n  Self-signature:      valid",
         "ecdsa-with-SHA256",
         "Format:              SEC1 (EC)",
         "Format:              PKCS#1 (RSA)",

@@ -2,6 +2,7 @@
 //! RustCrypto types, with the behaviour of the OpenSSL commands that etcd and Kubernetes
 //! operators script.
 
+pub mod asn1parse;
 pub mod cert;
 pub mod conf;
 pub mod csr;
