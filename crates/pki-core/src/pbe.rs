@@ -350,9 +350,10 @@ impl Traditional {
             let label_end = block.find("-----")?;
             let label = &block[..label_end];
             let end_marker = format!("-----END {label}-----");
-            let end = block.find(&end_marker)?;
-            let body = &block[label_end + 5..end];
-            rest = &block[end..];
+            let after = &block[label_end + 5..];
+            let end = after.find(&end_marker)?;
+            let body = &after[..end];
+            rest = &after[end..];
             if label.ends_with("PRIVATE KEY") && body.contains("Proc-Type: 4,ENCRYPTED") {
                 return Some(Traditional::parse(label, body));
             }
