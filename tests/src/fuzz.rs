@@ -287,11 +287,21 @@ fn round_trip_extensions(specs: &[ExtSpec]) {
         issuer: x509_cert::name::Name::default(),
         serial: x509_cert::serial_number::SerialNumber::from(1u8),
         self_signed: false,
+        alt_names: Some(Vec::new()),
     };
     for spec in specs {
         let Ok(Some(ext)) = spec.to_extension(&spki, &authority) else {
             continue;
         };
+        if matches!(
+            spec,
+            ExtSpec::Encoded { .. } | ExtSpec::IssuerAltName { .. }
+        ) {
+            // No typed form to come back to: the value is one whole DER value, and prints.
+            der::Any::from_der(ext.extn_value.as_bytes()).expect("encoded extension is DER");
+            let _ = pki_core::text::extension(&ext, 4);
+            continue;
+        }
         let back = ExtSpec::from_extension(&ext).expect("own extension decodes");
         assert_eq!(back.as_ref(), Some(&made_as(spec)), "extension round trip");
     }

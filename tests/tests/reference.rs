@@ -113,6 +113,7 @@ fn ca_certificate_matches_openssl_plus_key_usage() {
         issuer: x509_cert::name::Name::default(),
         serial: x509_cert::serial_number::SerialNumber::from(1u8),
         self_signed: true,
+        alt_names: Some(Vec::new()),
     };
     let ku = ku
         .to_extension(&spki, &authority)

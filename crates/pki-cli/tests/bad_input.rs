@@ -454,7 +454,9 @@ fn a_config_with_unknown_keys() {
         1,
         "req: invalid configuration: unk.cnf:8: unknown or unsupported extension \
          \"notAnExtension\" (pki makes basicConstraints, keyUsage, extendedKeyUsage, \
-         subjectAltName, subjectKeyIdentifier, authorityKeyIdentifier, nsCertType and nsComment)\n",
+         subjectAltName, subjectKeyIdentifier, authorityKeyIdentifier, issuerAltName, \
+         crlDistributionPoints, authorityInfoAccess, certificatePolicies, nameConstraints, \
+         policyConstraints, nsCertType and nsComment)\n",
     );
     // An unknown key in [req]: ignored, as OpenSSL ignores it.
     pki(&d, &[&args[..], &["-out", "b.csr"]].concat(), &[]).ok();

@@ -112,6 +112,7 @@ fn exts(specs: &[ExtSpec], spki: &SubjectPublicKeyInfoOwned) -> Vec<Extension> {
         issuer: name::parse_subj("/CN=etcd-ca").expect("name"),
         serial: x509_cert::serial_number::SerialNumber::from(1u8),
         self_signed: false,
+        alt_names: Some(Vec::new()),
     };
     specs
         .iter()

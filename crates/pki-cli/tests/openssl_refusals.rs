@@ -244,7 +244,9 @@ fn each_refusal_names_its_reason() {
             ],
             "req: invalid configuration: -addext: unknown or unsupported extension \"foo\" (pki \
              makes basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, \
-             subjectKeyIdentifier, authorityKeyIdentifier, nsCertType and nsComment)\n"
+             subjectKeyIdentifier, authorityKeyIdentifier, issuerAltName, \
+             crlDistributionPoints, authorityInfoAccess, certificatePolicies, nameConstraints, \
+             policyConstraints, nsCertType and nsComment)\n"
                 .into(),
         ),
         (

@@ -145,6 +145,7 @@ impl<'a> Issuer<'a> {
             issuer: tbs.issuer().clone(),
             serial: tbs.serial_number().clone(),
             self_signed: false,
+            alt_names: Some(ext::subject_alt_names(self.cert)?),
         })
     }
 }
@@ -231,6 +232,7 @@ impl CertBuilder {
             issuer: self.subject.clone(),
             serial: self.serial.clone(),
             self_signed: true,
+            alt_names: Some(Vec::new()),
         };
         let issuer = self.subject.clone();
         self.build(issuer, &authority, key)
@@ -265,11 +267,20 @@ impl CertBuilder {
                 specs.push(ExtSpec::DEFAULT_AKI);
             }
         }
-        let mut extensions = Vec::with_capacity(specs.len());
+        let mut extensions: Vec<Extension> = Vec::with_capacity(specs.len());
         for s in &specs {
-            if let Some(e) = s.to_extension(&self.public_key, authority)? {
-                extensions.push(e);
-            }
+            let made = if authority.self_signed && matches!(s, ExtSpec::IssuerAltName { .. }) {
+                // The issuer is this certificate: its subjectAltName, if one came before
+                // (OpenSSL adds extensions in order, and copies what the certificate has).
+                let own = Authority {
+                    alt_names: Some(ext::subject_alt_names_of(&extensions)?),
+                    ..authority.clone()
+                };
+                s.to_extension(&self.public_key, &own)?
+            } else {
+                s.to_extension(&self.public_key, authority)?
+            };
+            extensions.extend(made);
         }
 
         let tbs = TbsCertificate {

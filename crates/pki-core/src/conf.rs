@@ -33,6 +33,7 @@ use std::{
 use crate::ext::ExtSpec;
 
 mod parser;
+mod pkix;
 #[cfg(test)]
 mod tests;
 mod x509v3;
@@ -344,6 +345,14 @@ pub enum ConfErrorKind {
         value: String,
         reason: &'static str,
     },
+    /// A value of crlDistributionPoints, authorityInfoAccess, certificatePolicies,
+    /// nameConstraints, policyConstraints or issuerAltName that is wrong, or a form pki does
+    /// not make.
+    BadExtensionValue {
+        name: String,
+        value: String,
+        reason: &'static str,
+    },
     /// A key identifier form other than `hash`/`none` (SKI) or `keyid[:always][,issuer]`/`none`
     /// (AKI).
     UnsupportedKeyIdentifier {
@@ -389,7 +398,9 @@ impl fmt::Display for ConfErrorKind {
                 f,
                 "unknown or unsupported extension {name:?} (pki makes basicConstraints, \
                  keyUsage, extendedKeyUsage, subjectAltName, subjectKeyIdentifier, \
-                 authorityKeyIdentifier, nsCertType and nsComment)"
+                 authorityKeyIdentifier, issuerAltName, crlDistributionPoints, \
+                 authorityInfoAccess, certificatePolicies, nameConstraints, policyConstraints, \
+                 nsCertType and nsComment)"
             ),
             K::DuplicateExtension { name } => write!(f, "{name} appears twice in the section"),
             K::DuplicateKey { key } => write!(f, "key {key:?} appears twice in the section"),
@@ -415,6 +426,11 @@ impl fmt::Display for ConfErrorKind {
             K::BadBasicConstraints { value, reason } => {
                 write!(f, "bad basicConstraints {value:?}: {reason}")
             }
+            K::BadExtensionValue {
+                name,
+                value,
+                reason,
+            } => write!(f, "bad {name} {value:?}: {reason}"),
             K::UnsupportedKeyIdentifier { name, value } if name == SKI => {
                 write!(f, "unsupported {name} {value:?}: use hash or none")
             }

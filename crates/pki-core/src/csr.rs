@@ -65,6 +65,7 @@ pub fn build_with(
             issuer: subject.clone(),
             serial: x509_cert::serial_number::SerialNumber::from(0u8),
             self_signed: true,
+            alt_names: None,
         };
         let mut exts = Vec::with_capacity(extensions.len());
         for s in extensions {

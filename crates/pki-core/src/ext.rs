@@ -442,6 +442,29 @@ pub enum ExtSpec {
         critical: bool,
         text: String,
     },
+    /// issuerAltName: names, and with `issuer:copy` the issuer certificate's subjectAltName
+    /// names at that place (OpenSSL's `copy_issuer`).
+    IssuerAltName {
+        critical: bool,
+        names: Vec<AltName>,
+    },
+    /// An extension as DER, with no type of its own here: one a config section gives in a form
+    /// pki encodes as it reads it (crlDistributionPoints, authorityInfoAccess,
+    /// certificatePolicies, nameConstraints, policyConstraints), or one `-copy_extensions`
+    /// takes from a CSR as it is.
+    Encoded {
+        oid: ObjectIdentifier,
+        critical: bool,
+        value: Vec<u8>,
+    },
+}
+
+/// One item of an issuerAltName.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AltName {
+    Name(GeneralName),
+    /// `issuer:copy`.
+    IssuerCopy,
 }
 
 /// `nsCertType` names, bit 0 first (crypto/x509/v3_bitst.c).
@@ -497,6 +520,9 @@ pub struct Authority {
     pub serial: x509_cert::serial_number::SerialNumber,
     /// Self-signed: `keyid` without `:always` gives nothing (OpenSSL 3.0).
     pub self_signed: bool,
+    /// The signer's subjectAltName names (`issuerAltName = issuer:copy`); `None` when there is
+    /// no issuer certificate (a CSR).
+    pub alt_names: Option<Vec<GeneralName>>,
 }
 
 impl Authority {
@@ -551,6 +577,8 @@ impl ExtSpec {
             ExtSpec::AuthorityKeyId { .. } => oids::ID_CE_AUTHORITY_KEY_IDENTIFIER,
             ExtSpec::NsCertType { .. } => NS_CERT_TYPE,
             ExtSpec::NsComment { .. } => NS_COMMENT,
+            ExtSpec::IssuerAltName { .. } => oids::ID_CE_ISSUER_ALT_NAME,
+            ExtSpec::Encoded { oid, .. } => *oid,
         }
     }
 
@@ -619,6 +647,26 @@ impl ExtSpec {
                     .map_err(Error::encode("extension"))?
                     .to_der(),
             ),
+            ExtSpec::IssuerAltName { critical, names } => {
+                let mut all = Vec::with_capacity(names.len());
+                for n in names {
+                    match n {
+                        AltName::Name(g) => all.push(g.clone()),
+                        AltName::IssuerCopy => {
+                            all.extend(authority.alt_names.clone().ok_or_else(|| {
+                                Error::refused(
+                                    "issuerAltName = issuer:copy needs an issuer certificate, \
+                                     and a request has none (OpenSSL: no issuer details)",
+                                )
+                            })?)
+                        }
+                    }
+                }
+                (*critical, x509_cert::ext::pkix::IssuerAltName(all).to_der())
+            }
+            ExtSpec::Encoded {
+                critical, value, ..
+            } => (*critical, Ok(value.clone())),
             ExtSpec::AuthorityKeyId { keyid, issuer } => {
                 match authority.identifier(*keyid, *issuer)? {
                     Some(aki) => (false, aki.to_der()),
@@ -738,6 +786,29 @@ pub fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
 /// `subjectKeyIdentifier = hash`.
 pub fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Vec<u8> {
     Sha1::digest(spki.subject_public_key.raw_bytes()).to_vec()
+}
+
+/// The names of the subjectAltName among `exts` (none without one).
+pub fn subject_alt_names_of(exts: &[Extension]) -> Result<Vec<GeneralName>> {
+    match exts.iter().find(|e| e.extn_id == SubjectAltName::OID) {
+        Some(e) => SubjectAltName::from_der(e.extn_value.as_bytes())
+            .map(|san| san.0)
+            .map_err(|source| Error::Extension {
+                oid: e.extn_id,
+                source,
+            }),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// A certificate's subjectAltName names (none without one).
+pub fn subject_alt_names(cert: &x509_cert::Certificate) -> Result<Vec<GeneralName>> {
+    subject_alt_names_of(
+        cert.tbs_certificate()
+            .extensions()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+    )
 }
 
 /// The keyIdentifier of a subjectKeyIdentifier extension among `exts`, if present.

@@ -230,6 +230,39 @@ pub fn parse_subj(s: &str) -> Result<Name, NameError> {
     Name::from_der(&der).map_err(|error| NameError::Encode { error })
 }
 
+/// A name from the `key = value` fields of a config section, in order, as OpenSSL's
+/// `X509V3_NAME_from_section` reads them: `0.OU` and `1.OU` are two OUs (the type is what
+/// follows the first `.`, `:` or `,`), and a leading `+` joins the previous RDN.
+pub fn from_section_fields<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Name, NameError> {
+    let mut subj = String::new();
+    for (key, value) in fields {
+        let mut attr = key;
+        if let Some(i) = attr.find(['.', ':', ','])
+            && i + 1 < attr.len()
+        {
+            attr = &attr[i + 1..];
+        }
+        match attr.strip_prefix('+') {
+            Some(rest) if !subj.is_empty() => {
+                subj.push('+');
+                attr = rest;
+            }
+            _ => subj.push('/'),
+        }
+        subj.push_str(attr);
+        subj.push('=');
+        for c in value.chars() {
+            if matches!(c, '/' | '+' | '\\') {
+                subj.push('\\');
+            }
+            subj.push(c);
+        }
+    }
+    parse_subj(&subj)
+}
+
 fn split_components(rest: &str) -> Result<Vec<Component>, NameError> {
     let mut components = Vec::new();
     let mut chars = rest.chars();

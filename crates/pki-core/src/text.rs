@@ -147,7 +147,14 @@ pub fn algorithm_name(oid: &ObjectIdentifier) -> String {
 }
 
 /// The short name `-ext` takes and the heading `-text` prints for an extension.
-const EXTENSION_NAMES: [(&str, &str, &str); 14] = [
+const EXTENSION_NAMES: [(&str, &str, &str); 17] = [
+    (
+        "2.5.29.36",
+        "policyConstraints",
+        "X509v3 Policy Constraints",
+    ),
+    ("2.5.29.33", "policyMappings", "X509v3 Policy Mappings"),
+    ("2.5.29.54", "inhibitAnyPolicy", "X509v3 Inhibit Any Policy"),
     ("2.16.840.1.113730.1.1", "nsCertType", "Netscape Cert Type"),
     ("2.16.840.1.113730.1.13", "nsComment", "Netscape Comment"),
     ("2.5.29.15", "keyUsage", "X509v3 Key Usage"),
@@ -271,7 +278,11 @@ fn extension_value(e: &Extension) -> Option<String> {
         },
         ExtSpec::SubjectKeyId => hex_upper(&ext::subject_key_id(std::slice::from_ref(e)).ok()??),
         // Printed by text/extensions.rs.
-        ExtSpec::AuthorityKeyId { .. } | ExtSpec::NsCertType { .. } | ExtSpec::NsComment { .. } => {
+        ExtSpec::AuthorityKeyId { .. }
+        | ExtSpec::NsCertType { .. }
+        | ExtSpec::NsComment { .. }
+        | ExtSpec::IssuerAltName { .. }
+        | ExtSpec::Encoded { .. } => {
             return None;
         }
     })

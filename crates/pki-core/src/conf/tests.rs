@@ -1017,3 +1017,61 @@ fn hostile_input_does_not_panic() {
         seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
     }
 }
+
+#[test]
+fn errors_in_the_sections_of_the_encoded_extensions_name_their_line() {
+    use ConfErrorKind as K;
+    let bad = |name: &str, value: &str, reason: &'static str| K::BadExtensionValue {
+        name: s(name),
+        value: s(value),
+        reason,
+    };
+    assert_eq!(
+        ext_err("[e]\nauthorityInfoAccess = @aia\n[aia]\nOCSP;URI.0 = http://x/\nbogus = y\n"),
+        (
+            bad(
+                "authorityInfoAccess",
+                "bogus = y",
+                "expected METHOD;TYPE:value, such as OCSP;URI:http://…"
+            ),
+            5
+        )
+    );
+    assert_eq!(
+        ext_err(
+            "[e]\ncrlDistributionPoints = dp\n[dp]\nfullname = URI:http://x/\nreasons = sometimes\n"
+        ),
+        (
+            bad(
+                "crlDistributionPoints",
+                "reasons = sometimes",
+                "unknown reason: use keyCompromise, CACompromise, affiliationChanged, \
+                 superseded, cessationOfOperation, certificateHold, privilegeWithdrawn or \
+                 AACompromise"
+            ),
+            5
+        )
+    );
+    assert_eq!(
+        ext_err("[e]\ncertificatePolicies = @p\n[p]\nCPS.1 = http://x/\n"),
+        (
+            bad(
+                "certificatePolicies",
+                "p",
+                "the section has no policyIdentifier"
+            ),
+            2
+        )
+    );
+    assert_eq!(
+        ext_err("[e]\nissuerAltName = otherName:1.2.3;UTF8:x\n"),
+        (
+            bad(
+                "issuerAltName",
+                "otherName:1.2.3;UTF8:x",
+                "otherName is not supported by pki (its value is raw ASN1: text)"
+            ),
+            2
+        )
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use der::oid::ObjectIdentifier;
 
-use super::{ADDEXT, AKI, Conf, ConfError, ConfErrorKind, SKI};
+use super::{ADDEXT, AKI, Conf, ConfError, ConfErrorKind, SKI, pkix};
 use crate::{
     error::Error,
     ext::{AkiPart, Eku, ExtSpec, IsCa, KeyUsage, KeyUsageBit, San},
@@ -34,14 +34,14 @@ pub fn parse_extension(
 }
 
 /// A list item: `name[:value]` inline, or `name = value` in an `@section` (with its line).
-struct Item<'a> {
-    name: &'a str,
-    value: Option<&'a str>,
-    line: Option<usize>,
+pub(super) struct Item<'a> {
+    pub(super) name: &'a str,
+    pub(super) value: Option<&'a str>,
+    pub(super) line: Option<usize>,
 }
 
 impl Item<'_> {
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         match self.value {
             Some(v) if self.line.is_some() => format!("{} = {v}", self.name),
             Some(v) => format!("{}:{v}", self.name),
@@ -86,6 +86,9 @@ pub(super) fn ext_value(
             critical,
             text: value.to_owned(),
         }));
+    }
+    if pkix::NAMES.contains(&name) {
+        return pkix::ext_value(conf, name, critical, value).map(Some);
     }
     if !matches!(
         name,
@@ -161,7 +164,11 @@ fn unsupported_key_id(name: &str, value: &str) -> ConfErrorKind {
 }
 
 /// The list of a multi-valued extension: an `@section`, or OpenSSL's `X509V3_parse_list`.
-fn items<'a>(conf: Option<&'a Conf>, name: &str, value: &'a str) -> Result<Vec<Item<'a>>, Located> {
+pub(super) fn items<'a>(
+    conf: Option<&'a Conf>,
+    name: &str,
+    value: &'a str,
+) -> Result<Vec<Item<'a>>, Located> {
     if let Some(sect) = value.strip_prefix('@') {
         let missing = || (None, ConfErrorKind::MissingSection { name: sect.into() });
         let entries = conf.and_then(|c| c.section(sect)).ok_or_else(missing)?;
@@ -185,6 +192,11 @@ fn items<'a>(conf: Option<&'a Conf>, name: &str, value: &'a str) -> Result<Vec<I
         }
         return Ok(out);
     }
+    list(name, value)
+}
+
+/// OpenSSL's `X509V3_parse_list`: `name[:value]` items separated by commas, on the first line.
+pub(super) fn list<'a>(name: &str, value: &'a str) -> Result<Vec<Item<'a>>, Located> {
     let empty = || (None, ConfErrorKind::EmptyValue { name: name.into() });
     let trim = |s: &'a str| Some(s.trim_matches(is_c_space)).filter(|s| !s.is_empty());
     let value = value.split(['\r', '\n']).next().unwrap_or_default();

@@ -147,31 +147,7 @@ pub fn config_subject(conf: &Conf, section: &str, batch: bool) -> Result<Name> {
              in config file)"
         )));
     }
-    let mut subj = String::new();
-    for (key, value) in fields {
-        let mut attr = key;
-        if let Some(i) = attr.find(['.', ':', ','])
-            && i + 1 < attr.len()
-        {
-            attr = &attr[i + 1..];
-        }
-        match attr.strip_prefix('+') {
-            Some(rest) if !subj.is_empty() => {
-                subj.push('+');
-                attr = rest;
-            }
-            _ => subj.push('/'),
-        }
-        subj.push_str(attr);
-        subj.push('=');
-        for c in value.chars() {
-            if matches!(c, '/' | '+' | '\\') {
-                subj.push('\\');
-            }
-            subj.push(c);
-        }
-    }
-    name::parse_subj(&subj).map_err(|e| Error::from(e).in_file(&file))
+    name::from_section_fields(fields).map_err(|e| Error::from(e).in_file(&file))
 }
 
 /// A request's extensions: the section `extensions` names (`-extensions`/`-reqexts`), else

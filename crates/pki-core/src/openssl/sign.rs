@@ -50,14 +50,12 @@ pub fn extensions(
     let mut exts = ExtSection::default();
     if copy != CopyExtensions::None {
         for e in csr::requested_extensions(req)? {
-            let spec = ExtSpec::from_extension(&e)?.ok_or_else(|| {
-                Error::refused(format!(
-                    "-copy_extensions: the CSR's extension {} is not one pki copies \
-                     (basicConstraints, keyUsage, extendedKeyUsage, subjectAltName, nsCertType, nsComment, key \
-                     identifiers)",
-                    e.extn_id
-                ))
-            })?;
+            // Extensions pki has no type for are copied as they are, as OpenSSL copies them.
+            let spec = ExtSpec::from_extension(&e)?.unwrap_or_else(|| ExtSpec::Encoded {
+                oid: e.extn_id,
+                critical: e.critical,
+                value: e.extn_value.as_bytes().to_vec(),
+            });
             exts.put(spec);
         }
     }

@@ -1,7 +1,8 @@
 //! Extensions printed as OpenSSL 3.0's `X509V3_EXT_print` prints them, where the layout is
 //! more than one value: Authority Information Access, CRL Distribution Points, Certificate
-//! Policies, the Certificate Transparency SCT list of public certificates, alternative names,
-//! authorityKeyIdentifier, Netscape Cert Type and Netscape Comment.
+//! Policies, Name Constraints, Policy Constraints, the Certificate Transparency SCT list of
+//! public certificates, alternative names, authorityKeyIdentifier, Netscape Cert Type and
+//! Netscape Comment.
 
 use std::fmt::Write as _;
 
@@ -9,7 +10,9 @@ use der::{Any, DateTime, Decode, Tag, Tagged, asn1::Ia5String};
 use x509_cert::ext::{
     Extension,
     pkix::{
-        AuthorityInfoAccessSyntax, CertificatePolicies, CrlDistributionPoints,
+        AuthorityInfoAccessSyntax, CertificatePolicies, CrlDistributionPoints, NameConstraints,
+        PolicyConstraints,
+        constraints::name::GeneralSubtree,
         name::{DistributionPointName, GeneralName},
     },
 };
@@ -24,6 +27,8 @@ const SCTS: &str = "1.3.6.1.4.1.11129.2.4.2";
 const SAN: &str = "2.5.29.17";
 const IAN: &str = "2.5.29.18";
 const AKI: &str = "2.5.29.35";
+const NAME_CONSTRAINTS: &str = "2.5.29.30";
+const POLICY_CONSTRAINTS: &str = "2.5.29.36";
 const NS_CERT_TYPE: &str = "2.16.840.1.113730.1.1";
 const NS_COMMENT: &str = "2.16.840.1.113730.1.13";
 
@@ -48,6 +53,18 @@ pub(super) fn render(e: &Extension, indent: usize) -> Option<String> {
         CRL_DP => crl_dp(&CrlDistributionPoints::from_der(bytes).ok()?, indent)?,
         POLICIES => policies(&CertificatePolicies::from_der(bytes).ok()?, indent)?,
         SCTS => scts(bytes, indent)?,
+        NAME_CONSTRAINTS => name_constraints(&NameConstraints::from_der(bytes).ok()?, indent),
+        POLICY_CONSTRAINTS => {
+            let pc = PolicyConstraints::from_der(bytes).ok()?;
+            let parts: Vec<String> = [
+                ("Require Explicit Policy", pc.require_explicit_policy),
+                ("Inhibit Policy Mapping", pc.inhibit_policy_mapping),
+            ]
+            .into_iter()
+            .filter_map(|(n, v)| Some(format!("{n}:{}", v?)))
+            .collect();
+            format!("{}{}", " ".repeat(indent), parts.join(", "))
+        }
         AKI => aki(
             &x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(bytes).ok()?,
             indent,
@@ -107,7 +124,17 @@ fn aki(a: &x509_cert::ext::pkix::AuthorityKeyIdentifier, indent: usize) -> Strin
     lines.join("\n")
 }
 
-/// OpenSSL's `GENERAL_NAME_print`.
+/// OpenSSL's `GENERAL_NAME_print` (CRL distribution points, name constraints): as
+/// [`general_name`], but a directory name in the one-line form `C = US, O = x`.
+fn general_name_print(g: &GeneralName) -> String {
+    match g {
+        GeneralName::DirectoryName(n) => format!("DirName:{}", name::to_openssl_string(n)),
+        other => general_name(other),
+    }
+}
+
+/// OpenSSL's `i2v_GENERAL_NAME` (alternative names, access descriptions, authority key
+/// identifiers).
 pub(super) fn general_name(g: &GeneralName) -> String {
     match g {
         GeneralName::Rfc822Name(s) => format!("email:{s}"),
@@ -131,6 +158,9 @@ fn aia(a: &AuthorityInfoAccessSyntax, indent: usize) -> String {
             let method = match d.access_method.to_string().as_str() {
                 "1.3.6.1.5.5.7.48.1" => "OCSP".to_owned(),
                 "1.3.6.1.5.5.7.48.2" => "CA Issuers".to_owned(),
+                "1.3.6.1.5.5.7.48.3" => "AD Time Stamping".to_owned(),
+                "1.3.6.1.5.5.7.48.4" => "ad dvcs".to_owned(),
+                "1.3.6.1.5.5.7.48.5" => "CA Repository".to_owned(),
                 other => other.to_owned(),
             };
             format!("{pad}{method} - {}", general_name(&d.access_location))
@@ -139,25 +169,127 @@ fn aia(a: &AuthorityInfoAccessSyntax, indent: usize) -> String {
         .join("\n")
 }
 
+/// CRL distribution points as OpenSSL 3.0's `i2r_crldp` prints them, its quirks kept: a
+/// full name's last line and a CRL issuer's have no line end, so a `Reasons:` that follows
+/// starts on the same line.
 fn crl_dp(dps: &CrlDistributionPoints, indent: usize) -> Option<String> {
+    const REASONS: [&str; 9] = [
+        "Unused",
+        "Key Compromise",
+        "CA Compromise",
+        "Affiliation Changed",
+        "Superseded",
+        "Cessation Of Operation",
+        "Certificate Hold",
+        "Privilege Withdrawn",
+        "AA Compromise",
+    ];
     let pad = " ".repeat(indent);
-    let mut points = Vec::new();
-    for dp in &dps.0 {
-        if dp.reasons.is_some() || dp.crl_issuer.is_some() {
-            return None;
+    let names = |gens: &[GeneralName]| {
+        gens.iter()
+            .map(|g| format!("{pad}  {}", general_name_print(g)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut s = String::new();
+    for (i, dp) in dps.0.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
         }
         match &dp.distribution_point {
-            Some(DistributionPointName::FullName(names)) => {
-                let gens: Vec<String> = names
-                    .iter()
-                    .map(|g| format!("{pad}  {}", general_name(g)))
-                    .collect();
-                points.push(format!("{pad}Full Name:\n{}", gens.join("\n")));
+            Some(DistributionPointName::FullName(gens)) => {
+                let _ = write!(s, "{pad}Full Name:\n{}", names(gens));
             }
-            _ => return None,
+            Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
+                let der = der::Encode::to_der(&vec![rdn.clone()]).ok()?;
+                let name = x509_cert::name::Name::from_der(&der).ok()?;
+                let _ = writeln!(
+                    s,
+                    "{pad}Relative Name:\n{pad}  {}",
+                    name::to_openssl_string(&name)
+                );
+            }
+            None => {}
+        }
+        if let Some(reasons) = &dp.reasons {
+            let bits = reasons.bits();
+            let set: Vec<&str> = REASONS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, r)| *r)
+                .collect();
+            let list = if set.is_empty() {
+                "<EMPTY>".to_owned()
+            } else {
+                set.join(", ")
+            };
+            let _ = writeln!(s, "{pad}Reasons:\n{pad}  {list}");
+        }
+        if let Some(gens) = &dp.crl_issuer {
+            let _ = write!(s, "{pad}CRL Issuer:\n{}", names(gens));
         }
     }
-    Some(points.join("\n"))
+    Some(s)
+}
+
+/// Name constraints (v3_ncons.c `i2r_NAME_CONSTRAINTS`): `Permitted:` and `Excluded:`, a name
+/// a line; an IP as `IP:address/mask`.
+fn name_constraints(nc: &NameConstraints, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let trees = |label: &str, trees: &[GeneralSubtree]| {
+        let lines: Vec<String> = trees
+            .iter()
+            .map(|t| match &t.base {
+                GeneralName::IpAddress(o) => format!("{pad}  IP:{}", nc_ip(o.as_bytes())),
+                other => format!("{pad}  {}", general_name_print(other)),
+            })
+            .collect();
+        if lines.is_empty() {
+            String::new()
+        } else {
+            format!("{pad}{label}:\n{}", lines.join("\n"))
+        }
+    };
+    let permitted = nc.permitted_subtrees.as_deref().unwrap_or_default();
+    let excluded = nc.excluded_subtrees.as_deref().unwrap_or_default();
+    let mut s = trees("Permitted", permitted);
+    if nc.permitted_subtrees.is_some() && nc.excluded_subtrees.is_some() {
+        s.push('\n');
+    }
+    s.push_str(&trees("Excluded", excluded));
+    s
+}
+
+/// `address/mask` (`print_nc_ipadd`): the first 4 or 16 octets, then the rest.
+fn nc_ip(b: &[u8]) -> String {
+    let split = if b.len() >= 16 {
+        16
+    } else if b.len() >= 4 {
+        4
+    } else {
+        b.len()
+    };
+    let (addr, mask) = b.split_at(split);
+    format!("{}/{}", ip_text(addr), ip_text(mask))
+}
+
+/// OpenSSL's `ossl_ipaddr_to_asc`: dotted IPv4, eight upper-case IPv6 groups, else the octets
+/// in hex.
+fn ip_text(b: &[u8]) -> String {
+    match b.len() {
+        4 => format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]),
+        16 => b
+            .chunks_exact(2)
+            .map(|p| format!("{:X}", u16::from_be_bytes([p[0], p[1]])))
+            .collect::<Vec<_>>()
+            .join(":"),
+        _ => b
+            .iter()
+            .map(|x| format!("{x:02X}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    }
 }
 
 fn policies(p: &CertificatePolicies, indent: usize) -> Option<String> {
