@@ -363,11 +363,7 @@ fn each_refusal_names_its_reason() {
         ),
         (
             vec!["x509", "-in", "ca.crt", "-CA", "ca.crt"],
-            usage(
-                "x509",
-                "-CA is used only with -req (pki signs CSRs; re-signing a certificate is not \
-                 supported)",
-            ),
+            usage("x509", "-CA is used only with -req"),
         ),
         (
             vec!["x509", "-in", "ca.crt", "-outform", "PKCS12"],

@@ -160,6 +160,8 @@ pub struct CertBuilder {
     serial: SerialNumber,
     days: u32,
     not_before: Option<SystemTime>,
+    /// Set by [`CertBuilder::dates`]: `days` is then not used.
+    not_after: Option<SystemTime>,
     extensions: Vec<ExtSpec>,
     /// `subjectKeyIdentifier = none`, `authorityKeyIdentifier = none`.
     no_key_ids: (bool, bool),
@@ -180,6 +182,7 @@ impl CertBuilder {
             serial,
             days,
             not_before: None,
+            not_after: None,
             extensions: Vec::new(),
             no_key_ids: (false, false),
             digest: crate::key::Digest::Sha256,
@@ -189,6 +192,13 @@ impl CertBuilder {
     /// Starts validity at `t` instead of now.
     pub fn not_before(mut self, t: SystemTime) -> CertBuilder {
         self.not_before = Some(t);
+        self
+    }
+
+    /// Exactly these dates (`x509 -preserve_dates`), in place of now and `days`.
+    pub fn dates(mut self, not_before: SystemTime, not_after: SystemTime) -> CertBuilder {
+        self.not_before = Some(not_before);
+        self.not_after = Some(not_after);
         self
     }
 
@@ -249,9 +259,12 @@ impl CertBuilder {
 
     fn build(self, issuer: Name, authority: &Authority, key: &PrivateKey) -> Result<Certificate> {
         let start = self.not_before.unwrap_or_else(SystemTime::now);
-        let end = start
-            .checked_add(Duration::from_secs(u64::from(self.days) * 86_400))
-            .ok_or(Error::Validity { days: self.days })?;
+        let end = match self.not_after {
+            Some(t) => t,
+            None => start
+                .checked_add(Duration::from_secs(u64::from(self.days) * 86_400))
+                .ok_or(Error::Validity { days: self.days })?,
+        };
         let not_after = rfc5280_time(end).map_err(|_| Error::Validity { days: self.days })?;
         let validity = Validity::new(rfc5280_time(start)?, not_after);
 

@@ -104,11 +104,11 @@ impl ExtSection {
     pub fn key_id_none(&mut self, subject: bool) {
         if subject {
             self.no_subject_key_id = true;
-            self.specs.retain(|x| *x != ExtSpec::SubjectKeyId);
+            self.specs
+                .retain(|x| x.oid() != ExtSpec::SubjectKeyId.oid());
         } else {
             self.no_authority_key_id = true;
-            self.specs
-                .retain(|x| !matches!(x, ExtSpec::AuthorityKeyId { .. }));
+            self.specs.retain(|x| x.oid() != ExtSpec::DEFAULT_AKI.oid());
         }
     }
 }

@@ -77,9 +77,13 @@ const OPTS: &[Opt] = &[
     Opt::value(
         "signkey",
         "key",
-        "Self-sign the CSR (-req) with this key: issuer = subject",
+        "Self-sign the CSR (-req), or the certificate, with this key: issuer = subject",
     ),
     Opt::value("key", "key", "Same as -signkey"),
+    Opt::flag(
+        "preserve_dates",
+        "Keep the certificate's dates when re-signing it with -signkey",
+    ),
     Opt::value(
         "extfile",
         "infile",
@@ -237,6 +241,10 @@ struct SignArgs {
     signkey: Option<String>,
     /// `-passin`, for the signing key.
     pass: Pass,
+    /// The input is a certificate to make again with `-signkey` (not a CSR).
+    resign: bool,
+    /// `-preserve_dates` (with `resign`).
+    preserve_dates: bool,
 }
 
 impl Args {
@@ -248,7 +256,29 @@ impl Args {
         }
         p.no_params()?;
         let owned = |name: &str| p.value(name).map(str::to_owned);
-        let sign = if p.flag("req") {
+        let resign = !p.flag("req") && (p.flag("signkey") || p.flag("key"));
+        if p.flag("preserve_dates") && !resign {
+            return Err(Fail::Usage(
+                "-preserve_dates is used only when re-signing a certificate with -signkey".into(),
+            ));
+        }
+        if resign {
+            for opt in [
+                "CA",
+                "CAkey",
+                "CAserial",
+                "CAcreateserial",
+                "copy_extensions",
+            ] {
+                if p.flag(opt) {
+                    return Err(Fail::Usage(format!(
+                        "-{opt} without -req is not supported by pki: it re-signs a \
+                         certificate only with -signkey (self-signed)"
+                    )));
+                }
+            }
+        }
+        let sign = if p.flag("req") || resign {
             let set_serial = p.value("set_serial");
             if set_serial.is_some() && p.flag("CAserial") {
                 return Err(Fail::Usage(
@@ -276,6 +306,8 @@ impl Args {
                 digest: super::signing_digest(&p, pki_core::key::Digest::Sha256)?,
                 signkey: p.value("signkey").or(p.value("key")).map(str::to_owned),
                 pass: Pass::from_sources(p.value("passin"), None)?,
+                resign,
+                preserve_dates: p.flag("preserve_dates"),
             })
         } else {
             for opt in [
@@ -292,10 +324,12 @@ impl Args {
                 "copy_extensions",
             ] {
                 if p.flag(opt) {
-                    return Err(Fail::Usage(format!(
-                        "-{opt} is used only with -req (pki signs CSRs; re-signing a \
-                         certificate is not supported)"
-                    )));
+                    let with = if ["days", "set_serial", "extfile", "extensions"].contains(&opt) {
+                        "-req or -signkey"
+                    } else {
+                        "-req"
+                    };
+                    return Err(Fail::Usage(format!("-{opt} is used only with {with}")));
                 }
             }
             None
@@ -354,6 +388,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
         )));
     }
     let cert = match &a.sign {
+        Some(s) if s.resign => resign(s, &bytes, &path)?,
         Some(s) => sign(s, &bytes, &path)?,
         None => openssl::first_certificate(&bytes).map_err(|e| e.in_file(&path))?,
     };
@@ -569,6 +604,42 @@ fn sign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
             builder(req.info.public_key.clone()).sign(&Issuer::new(ca, ca_key)?)?
         }
     })
+}
+
+/// `x509 -in CERT -signkey KEY`: the certificate made again, self-signed with KEY, as OpenSSL
+/// 3.0 makes it: the same subject and serial (or `-set_serial`), the issuer its subject, the
+/// key KEY's, dates from now for `-days` (30) or kept with `-preserve_dates`, its extensions
+/// as they are and then the `-extfile` section's (see `sign::resigned_extensions`).
+fn resign(a: &SignArgs, bytes: &[u8], path: &Path) -> Result<Certificate, Fail> {
+    let old = openssl::first_certificate(bytes).map_err(|e| e.in_file(path))?;
+    let key_path = a.signkey.as_deref().unwrap_or_default();
+    let key = a.pass.load_key(key_path)?;
+    let conf = a.extfile.as_deref().map(load_conf).transpose()?;
+    if a.extensions.is_some() && conf.is_none() {
+        note(format_args!(
+            "Warning: ignoring -extensions option without -extfile"
+        ));
+    }
+    let section = conf.as_ref().and(a.extensions.as_deref());
+    let exts = openssl::sign::resigned_extensions(&old, conf.as_ref(), section)?;
+    let tbs = old.tbs_certificate();
+    let serial = match &a.set_serial {
+        Some(s) => serial::to_serial_number(s)?,
+        None => tbs.serial_number().clone(),
+    };
+    let mut builder = CertBuilder::new(
+        tbs.subject().clone(),
+        key.public_key_info()?,
+        serial,
+        a.days,
+    )
+    .section(exts)
+    .digest(a.digest);
+    if a.preserve_dates {
+        let v = tbs.validity();
+        builder = builder.dates(v.not_before.to_system_time(), v.not_after.to_system_time());
+    }
+    Ok(builder.self_signed(&key)?)
 }
 
 /// Who signs `x509 -req`.
