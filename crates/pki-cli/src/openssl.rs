@@ -553,26 +553,21 @@ impl Format {
     }
 }
 
-/// `-nameopt`: the name forms pki prints; a form with `-text` only when it is the default.
-pub(crate) fn name_form(p: &Parsed) -> Result<pki_core::text::NameForm, Fail> {
-    use pki_core::text::NameForm;
-    let form = match p.value("nameopt") {
-        None => NameForm::Oneline,
-        Some(v) if v.eq_ignore_ascii_case("oneline") => NameForm::Oneline,
-        Some(v) if v.eq_ignore_ascii_case("RFC2253") => NameForm::Rfc2253,
-        Some(v) if v.eq_ignore_ascii_case("compat") => NameForm::Compat,
-        Some(v) => {
-            return Err(Fail::Usage(format!(
-                "-nameopt {v} is not supported by pki: use oneline, RFC2253 or compat"
-            )));
-        }
-    };
-    if form != NameForm::Oneline && p.flag("text") {
+/// `-nameopt`, every one given, folded as OpenSSL folds them; `compat` with `-text` is
+/// refused (OpenSSL prints the names of `-text` in yet another form then).
+pub(crate) fn name_form(p: &Parsed) -> Result<pki_core::name::NameOpt, Fail> {
+    let opt = pki_core::name::NameOpt::parse(p.values("nameopt")).map_err(|word| {
+        Fail::Usage(format!(
+            "Invalid -nameopt {word:?}: use oneline, RFC2253, multiline, compat, or words such \
+             as utf8, sep_multiline, space_eq, lname, align, dn_rev, esc_msb"
+        ))
+    })?;
+    if opt.is_compat() && p.flag("text") {
         return Err(Fail::Usage(
-            "-nameopt other than oneline is not supported with -text".into(),
+            "-nameopt compat is not supported with -text".into(),
         ));
     }
-    Ok(form)
+    Ok(opt)
 }
 
 /// Prints `pki openssl` messages that OpenSSL writes to stderr.

@@ -19,6 +19,9 @@ use der::{Decode, Encode, Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
+mod print;
+pub use print::NameOpt;
+
 /// Why a `-subj` string was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -424,37 +427,18 @@ pub fn attribute_value_string(value: &Any) -> Option<String> {
 /// non-ASCII character are printed as `\XX`. Values that are not strings (or are malformed)
 /// are printed as `#` and the hex of their DER.
 pub fn to_openssl_string(name: &Name) -> String {
-    let mut out = String::new();
-    for (i, rdn) in name.iter_rdn().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        for (j, atv) in rdn.iter().enumerate() {
-            if j > 0 {
-                out.push_str(" + ");
-            }
-            match by_oid(&atv.oid) {
-                Some(a) => out.push_str(a.short),
-                None => out.push_str(&atv.oid.to_string()),
-            }
-            out.push_str(" = ");
-            match openssl_code_points(&atv.value) {
-                Some(points) => push_openssl_escaped(&mut out, &points),
-                None => push_hex_der(&mut out, &atv.value),
-            }
-        }
-    }
-    out
+    NameOpt::ONELINE.print(name, 0)
 }
 
 /// A name as OpenSSL's `X509_NAME_oneline` writes it, which `x509 -text` prints for a
-/// directoryName (`DirName:/C=US/O=Example/CN=ca`): each attribute `/SHORT=value`, bytes outside
+/// directoryName (`DirName:/C=US/O=Example/CN=ca`) and `-nameopt compat` prints: each
+/// attribute `/SHORT=value` (`+SHORT=value` within a multi-valued RDN), bytes outside
 /// printable ASCII as `\xHH`, values that are not strings as their DER in hex after `#`.
 pub fn to_oneline(name: &Name) -> String {
     let mut out = String::new();
     for rdn in name.iter_rdn() {
-        for atv in rdn.iter() {
-            out.push('/');
+        for (j, atv) in rdn.iter().enumerate() {
+            out.push(if j == 0 { '/' } else { '+' });
             match by_oid(&atv.oid) {
                 Some(a) => out.push_str(a.short),
                 None => out.push_str(&atv.oid.to_string()),
@@ -499,80 +483,6 @@ fn openssl_code_points(value: &Any) -> Option<Vec<u32>> {
                 .collect(),
         ),
         _ => None,
-    }
-}
-
-/// Escapes as OpenSSL's `do_buf` and `do_esc_char` (`crypto/asn1/a_strex.c`) do with
-/// `ASN1_STRFLGS_RFC2253 | ASN1_STRFLGS_ESC_QUOTE`.
-fn push_openssl_escaped(out: &mut String, points: &[u32]) {
-    let mut body = String::new();
-    let mut quote = false;
-    let last = points.len().saturating_sub(1);
-    for (i, &point) in points.iter().enumerate() {
-        // As in OpenSSL, a one-character value counts as last, not first.
-        let is_last = i == last;
-        let is_first = i == 0 && !is_last;
-        let (buf, len) = utf8_encode(point);
-        for &b in &buf[..len] {
-            match b {
-                b'"' | b'\\' => {
-                    body.push('\\');
-                    body.push(char::from(b));
-                }
-                b',' | b'+' | b'<' | b'>' | b';' => {
-                    quote = true;
-                    body.push(char::from(b));
-                }
-                b'#' if is_first => {
-                    quote = true;
-                    body.push('#');
-                }
-                b' ' if is_first || is_last => {
-                    quote = true;
-                    body.push(' ');
-                }
-                0x00..=0x1f | 0x7f..=0xff => push_hex_escape(&mut body, b),
-                _ => body.push(char::from(b)),
-            }
-        }
-    }
-    if quote {
-        out.push('"');
-        out.push_str(&body);
-        out.push('"');
-    } else {
-        out.push_str(&body);
-    }
-}
-
-/// UTF-8 bytes of a code point as OpenSSL's `UTF8_putc` writes them (lone surrogates
-/// included, since BMPString code units are not paired up).
-fn utf8_encode(point: u32) -> ([u8; 4], usize) {
-    // The `as u8` casts keep the low bits, which the masks have already selected.
-    match point {
-        0..=0x7f => ([point as u8, 0, 0, 0], 1),
-        0x80..=0x7ff => (
-            [0xc0 | (point >> 6) as u8, 0x80 | (point & 0x3f) as u8, 0, 0],
-            2,
-        ),
-        0x800..=0xffff => (
-            [
-                0xe0 | (point >> 12) as u8,
-                0x80 | ((point >> 6) & 0x3f) as u8,
-                0x80 | (point & 0x3f) as u8,
-                0,
-            ],
-            3,
-        ),
-        _ => (
-            [
-                0xf0 | ((point >> 18) & 0x07) as u8,
-                0x80 | ((point >> 12) & 0x3f) as u8,
-                0x80 | ((point >> 6) & 0x3f) as u8,
-                0x80 | (point & 0x3f) as u8,
-            ],
-            4,
-        ),
     }
 }
 

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 mod extensions;
 mod names;
 
-pub use names::{NameForm, name_as, name_hash};
+pub use names::{name_hash, name_line};
 
 use crate::{
     csr,
@@ -393,6 +393,22 @@ pub fn time_info(t: &crate::inspect::TimeInfo) -> String {
 /// `openssl x509 -text`, from the certificate's parsed view (the parse the verifier, `pki
 /// show` and `pki lint` use).
 pub fn certificate(c: &CertView) -> String {
+    certificate_with(c, name::NameOpt::ONELINE)
+}
+
+/// `        Issuer: NAME` as `X509_print_ex` writes it under `-nameopt`: a field a line after
+/// `Issuer:`, indented 12, for `sep_multiline`.
+fn name_field(label: &str, n: &x509_cert::name::Name, opt: name::NameOpt) -> String {
+    if opt.is_multiline() {
+        format!("        {label}:\n{}\n", opt.print(n, 12))
+    } else {
+        format!("        {label}: {}\n", opt.print(n, 0))
+    }
+}
+
+/// [`certificate`], the issuer and subject printed as `-nameopt` asks (not `compat`, which
+/// OpenSSL prints in yet another form).
+pub fn certificate_with(c: &CertView, opt: name::NameOpt) -> String {
     let mut s = String::from("Certificate:\n    Data:\n");
     let v = match c.version {
         Version::V1 => 0,
@@ -415,18 +431,14 @@ pub fn certificate(c: &CertView) -> String {
         "        Signature Algorithm: {}",
         algorithm_name(&c.tbs_signature_algorithm.oid)
     );
-    let _ = writeln!(s, "        Issuer: {}", name::to_openssl_string(&c.issuer));
+    s.push_str(&name_field("Issuer", &c.issuer, opt));
     let _ = writeln!(
         s,
         "        Validity\n            Not Before: {}\n            Not After : {}",
         time_info(&c.not_before_time),
         time_info(&c.not_after_time)
     );
-    let _ = writeln!(
-        s,
-        "        Subject: {}",
-        name::to_openssl_string(&c.subject)
-    );
+    s.push_str(&name_field("Subject", &c.subject, opt));
     s.push_str("        Subject Public Key Info:\n");
     s.push_str(&public_key_info(&c.spki, 12));
     if !c.extensions.is_empty() {
@@ -444,13 +456,14 @@ pub fn certificate(c: &CertView) -> String {
 
 /// `openssl req -text`.
 pub fn request(r: &CertReq) -> String {
+    request_with(r, name::NameOpt::ONELINE)
+}
+
+/// [`request`], the subject printed as `-nameopt` asks (not `compat`).
+pub fn request_with(r: &CertReq, opt: name::NameOpt) -> String {
     let mut s = String::from("Certificate Request:\n    Data:\n");
     let _ = writeln!(s, "        Version: 1 (0x0)");
-    let _ = writeln!(
-        s,
-        "        Subject: {}",
-        name::to_openssl_string(&r.info.subject)
-    );
+    s.push_str(&name_field("Subject", &r.info.subject, opt));
     s.push_str("        Subject Public Key Info:\n");
     s.push_str(&public_key_info(&r.info.public_key, 12));
     s.push_str("        Attributes:\n");

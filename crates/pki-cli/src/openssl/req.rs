@@ -13,7 +13,7 @@ use pki_core::{
     name, openssl, serial, text,
 };
 
-use pki_core::text::NameForm;
+use pki_core::name::NameOpt;
 
 use pki_core::pbe::Cipher;
 
@@ -117,7 +117,7 @@ const OPTS: &[Opt] = &[
     Opt::value(
         "nameopt",
         "val",
-        "How -subject prints the name: oneline, RFC2253 or compat",
+        "How names print: oneline (the default), RFC2253, multiline, compat, utf8, sep_multiline, ...",
     ),
 ];
 
@@ -160,7 +160,7 @@ struct Args {
     /// `-extensions` or `-reqexts`, the last given.
     extensions: Option<String>,
     addext: Vec<String>,
-    name_form: NameForm,
+    name_form: NameOpt,
     text: bool,
     noout: bool,
     verify: bool,
@@ -402,8 +402,8 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     }
     if a.text {
         out.text(&match &made {
-            Made::Req(r) => text::request(r),
-            Made::Cert(c) => text::certificate(&super::x509::view_of(c)?),
+            Made::Req(r) => text::request_with(r, a.name_form),
+            Made::Cert(c) => text::certificate_with(&super::x509::view_of(c)?, a.name_form),
         });
     }
     if a.subject {
@@ -412,8 +412,8 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             Made::Cert(c) => c.tbs_certificate().subject(),
         };
         out.line(format_args!(
-            "subject={}",
-            text::name_as(subject, a.name_form)
+            "{}",
+            text::name_line("subject=", subject, a.name_form)
         ));
     }
     if !a.noout {

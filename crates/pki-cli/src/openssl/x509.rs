@@ -24,7 +24,7 @@ use pki_core::{
 };
 use x509_cert::Certificate;
 
-use pki_core::text::NameForm;
+use pki_core::name::NameOpt;
 
 use super::{
     Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, pass::Pass, read_input,
@@ -105,7 +105,7 @@ const OPTS: &[Opt] = &[
     Opt::value(
         "nameopt",
         "val",
-        "How -subject and -issuer print names: oneline, RFC2253 or compat",
+        "How names print: oneline (the default), RFC2253, multiline, compat, utf8, sep_multiline, ...",
     ),
     Opt::flag("issuer", "Print the issuer"),
     Opt::flag("dates", "Print notBefore and notAfter"),
@@ -207,7 +207,7 @@ struct Args {
     inform: Format,
     out: Option<String>,
     outform: Format,
-    name_form: NameForm,
+    name_form: NameOpt,
     /// With `-req`: how to sign the CSR.
     sign: Option<SignArgs>,
     /// The printing options, in the order they are answered.
@@ -456,12 +456,12 @@ fn print(out: &mut Output, cert: &Certificate, what: Print, a: &Args) -> Result<
     let tbs = cert.tbs_certificate();
     match what {
         Print::Subject => out.line(format_args!(
-            "subject={}",
-            text::name_as(tbs.subject(), a.name_form)
+            "{}",
+            text::name_line("subject=", tbs.subject(), a.name_form)
         )),
         Print::Issuer => out.line(format_args!(
-            "issuer={}",
-            text::name_as(tbs.issuer(), a.name_form)
+            "{}",
+            text::name_line("issuer=", tbs.issuer(), a.name_form)
         )),
         Print::Serial => out.line(format_args!(
             "serial={}",
@@ -484,7 +484,7 @@ fn print(out: &mut Output, cert: &Certificate, what: Print, a: &Args) -> Result<
             out.line(format_args!("{}", text::modulus(&key)));
         }
         Print::Pubkey => out.text(&super::pkey::spki_pem(tbs.subject_public_key_info())?),
-        Print::Text => out.text(&text::certificate(&view_of(cert)?)),
+        Print::Text => out.text(&text::certificate_with(&view_of(cert)?, a.name_form)),
         Print::Purpose => out.text(&openssl::purpose::print(cert)),
         Print::SubjectHash => out.line(format_args!("{}", text::name_hash(tbs.subject()))),
         Print::IssuerHash => out.line(format_args!("{}", text::name_hash(tbs.issuer()))),

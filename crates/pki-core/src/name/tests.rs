@@ -351,10 +351,15 @@ fn openssl_escaping_of_each_ascii_character() {
         ]
         .iter()
         .map(|v| {
-            let mut out = String::new();
-            let points: Vec<u32> = v.chars().map(u32::from).collect();
-            push_openssl_escaped(&mut out, &points);
-            out
+            let atv = AttributeTypeAndValue {
+                oid: ObjectIdentifier::new_unwrap("2.5.4.3"),
+                value: Any::new(Tag::Utf8String, v.as_bytes()).expect("value"),
+            };
+            let rdn = RelativeDistinguishedName::try_from(vec![atv]).expect("rdn");
+            let der = RdnSequence::from(vec![rdn]).to_der().expect("name");
+            let name = Name::from_der(&der).expect("name");
+            let out = to_openssl_string(&name);
+            out.strip_prefix("CN = ").expect("CN").to_owned()
         })
         .collect();
         let expected: [String; 4] = match c {

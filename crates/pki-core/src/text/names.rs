@@ -1,118 +1,19 @@
-//! Names as OpenSSL prints and hashes them: `-nameopt` forms and `X509_NAME_hash`.
+//! Names as OpenSSL prints and hashes them: `subject=` lines under `-nameopt` and
+//! `X509_NAME_hash`.
 
-use std::fmt::Write as _;
-
-use der::{Decode, Encode};
+use der::Encode;
 use sha1::{Digest, Sha1};
 
 use crate::name;
 
-/// The `-nameopt` forms pki prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameForm {
-    /// `oneline`, OpenSSL 3's default: `C = CN, O = "Ex, Inc", CN = x`.
-    Oneline,
-    /// `RFC2253`: `CN=x,O=Ex\, Inc,C=CN`, last attribute first.
-    Rfc2253,
-    /// `compat`: `/C=CN/O=Ex, Inc/CN=x`.
-    Compat,
-}
-
-/// A name as `-nameopt FORM` prints it.
-pub fn name_as(n: &x509_cert::name::Name, form: NameForm) -> String {
-    // (RDN index, type, value) in DER order.
-    let mut entries = Vec::new();
-    for (i, rdn) in n.iter_rdn().enumerate() {
-        for atv in rdn.iter() {
-            entries.push((i, atv));
-        }
-    }
-    match form {
-        NameForm::Oneline => name::to_openssl_string(n),
-        NameForm::Compat => {
-            let mut s = String::new();
-            let mut last = None;
-            for (i, atv) in entries {
-                s.push(if last == Some(i) { '+' } else { '/' });
-                last = Some(i);
-                let _ = write!(s, "{}=", short_type(atv));
-                match name::attribute_value_string(&atv.value) {
-                    Some(v) => s.push_str(&v),
-                    None => s.push_str(&hex_of_any(&atv.value)),
-                }
-            }
-            s
-        }
-        NameForm::Rfc2253 => {
-            let mut s = String::new();
-            let mut last = None;
-            for (i, atv) in entries.into_iter().rev() {
-                if let Some(prev) = last {
-                    s.push(if prev == i { '+' } else { ',' });
-                }
-                last = Some(i);
-                let ty = short_type(atv);
-                s.push_str(&ty);
-                s.push('=');
-                let known = !ty.starts_with(|c: char| c.is_ascii_digit());
-                match name::attribute_value_string(&atv.value).filter(|_| known) {
-                    Some(v) => push_rfc2253(&mut s, &v),
-                    None => s.push_str(&hex_of_any(&atv.value)),
-                }
-            }
-            s
-        }
-    }
-}
-
-/// OpenSSL's short name of an attribute type (`CN`), or its dotted OID.
-fn short_type(atv: &x509_cert::attr::AttributeTypeAndValue) -> String {
-    let one = x509_cert::name::RelativeDistinguishedName::try_from(vec![atv.clone()])
-        .and_then(|rdn| {
-            let mut rdns = x509_cert::name::RdnSequence::default();
-            rdns.push(rdn);
-            rdns.to_der()
-        })
-        .and_then(|der| x509_cert::name::Name::from_der(&der))
-        .map(|n| name::to_openssl_string(&n));
-    match one {
-        Ok(text) => text
-            .split_once(" = ")
-            .map(|(t, _)| t.to_owned())
-            .unwrap_or_else(|| atv.oid.to_string()),
-        Err(_) => atv.oid.to_string(),
-    }
-}
-
-fn hex_of_any(v: &der::Any) -> String {
-    let mut s = String::from("#");
-    for b in v.to_der().unwrap_or_default() {
-        let _ = write!(s, "{b:02X}");
-    }
-    s
-}
-
-/// RFC 2253 escaping as OpenSSL's `-nameopt RFC2253` does it (`ESC_2253`, `ESC_CTRL`,
-/// `ESC_MSB`): specials and a leading `#` or space, a trailing space with a backslash; control
-/// characters and every byte of a non-ASCII character as `\XX`.
-fn push_rfc2253(out: &mut String, value: &str) {
-    let n = value.chars().count();
-    for (i, c) in value.chars().enumerate() {
-        match c {
-            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '#' if i == 0 => out.push_str("\\#"),
-            ' ' if i == 0 || i + 1 == n => out.push_str("\\ "),
-            c if c.is_ascii_control() || !c.is_ascii() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    let _ = write!(out, "\\{b:02X}");
-                }
-            }
-            c => out.push(c),
-        }
+/// `TITLE` and a name as OpenSSL's `print_name` (apps/lib/apps.c) writes `subject=` and
+/// `issuer=` under `-nameopt`: after a line end, indented 4, for a field a line; the old
+/// `/C=../CN=..` form for `compat`.
+pub fn name_line(title: &str, n: &x509_cert::name::Name, opt: name::NameOpt) -> String {
+    if opt.is_multiline() {
+        format!("{title}\n{}", opt.print(n, 4))
+    } else {
+        format!("{title}{}", opt.print(n, 0))
     }
 }
 
@@ -177,14 +78,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn canonical_and_escaped_forms() {
+    fn canonical_and_printed_forms() {
         assert_eq!(canonical_text("  Etcd  CA\t1 "), "etcd ca 1");
-        let mut s = String::new();
-        push_rfc2253(&mut s, "#a, b\"<é ");
-        assert_eq!(s, "\\#a\\, b\\\"\\<\\C3\\A9\\ ");
-        let n = name::parse_subj("/C=CN/O=Ex, Inc/CN=x+OU=y").expect("subj");
-        assert_eq!(name_as(&n, NameForm::Rfc2253), "OU=y+CN=x,O=Ex\\, Inc,C=CN");
-        assert_eq!(name_as(&n, NameForm::Compat), "/C=CN/O=Ex, Inc/CN=x+OU=y");
+        let n = name::parse_subj("/C=CN/O=Ex, Inc/CN=x+OU=y/CN=#a, b\"<é ").expect("subj");
+        let opt = |s: &str| name::NameOpt::parse([s]).expect("nameopt");
+        assert_eq!(
+            name_line("subject=", &n, opt("RFC2253")),
+            "subject=CN=\\#a\\, b\\\"\\<\\C3\\A9\\ ,OU=y+CN=x,O=Ex\\, Inc,C=CN"
+        );
+        assert_eq!(
+            name_line("subject=", &n, opt("compat")),
+            "subject=/C=CN/O=Ex, Inc/CN=x+OU=y/CN=#a, b\"<\\xC3\\xA9 "
+        );
+        assert_eq!(
+            name_line("issuer=", &n, opt("multiline")),
+            "issuer=\n    countryName               = CN\n    organizationName          = Ex, Inc\n    \
+             commonName                = x + organizationalUnitName    = y\n    \
+             commonName                = #a, b\"<\\E9 "
+        );
         assert_eq!(
             name_hash(&name::parse_subj("/CN=etcd-ca").expect("subj")).len(),
             8
