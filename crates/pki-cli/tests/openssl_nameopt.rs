@@ -40,13 +40,23 @@ fn setup() -> TestDir {
     let d = TestDir::new("nameopt");
     openssl(&d, &["genrsa", "-out", "k.key", "2048"]).ok();
     for (name, subj) in [
-        ("ascii", "/C=US/O=Ex, Inc/OU=a+OU=b/CN=#1 \"q\" <x>; y\\\\z /emailAddress=a@b.c"),
+        (
+            "ascii",
+            "/C=US/O=Ex, Inc/OU=a+OU=b/CN=#1 \"q\" <x>; y\\\\z /emailAddress=a@b.c",
+        ),
         ("utf8", "/C=FR/O=Société Générale/CN=  héllo wörld/L=東京"),
     ] {
         openssl(
             &d,
             &[
-                "req", "-new", "-key", "k.key", "-utf8", "-subj", subj, "-out",
+                "req",
+                "-new",
+                "-key",
+                "k.key",
+                "-utf8",
+                "-subj",
+                subj,
+                "-out",
                 &format!("{name}.csr"),
             ],
         )
@@ -54,7 +64,13 @@ fn setup() -> TestDir {
         openssl(
             &d,
             &[
-                "x509", "-req", "-in", &format!("{name}.csr"), "-signkey", "k.key", "-out",
+                "x509",
+                "-req",
+                "-in",
+                &format!("{name}.csr"),
+                "-signkey",
+                "k.key",
+                "-out",
                 &format!("{name}.crt"),
             ],
         )
@@ -83,7 +99,10 @@ fn check(d: &TestDir, name: &str, form: &[&str]) {
     let csr = format!("{name}.csr");
     let text = !form.contains(&"compat") && !form.contains(&"-space_eq");
     let mut runs = vec![
-        with(&["x509", "-in", &crt, "-noout", "-subject", "-issuer"], form),
+        with(
+            &["x509", "-in", &crt, "-noout", "-subject", "-issuer"],
+            form,
+        ),
         with(&["req", "-in", &csr, "-noout", "-subject"], form),
     ];
     if text {
@@ -114,7 +133,13 @@ fn unknown_words_and_compat_text_are_refused() {
     let r = pki(
         &d,
         &[
-            "openssl", "x509", "-in", "ascii.crt", "-noout", "-subject", "-nameopt",
+            "openssl",
+            "x509",
+            "-in",
+            "ascii.crt",
+            "-noout",
+            "-subject",
+            "-nameopt",
             "utf8,bogus",
         ],
         &[],
@@ -124,13 +149,21 @@ fn unknown_words_and_compat_text_are_refused() {
     let r = pki(
         &d,
         &[
-            "openssl", "x509", "-in", "ascii.crt", "-noout", "-text", "-nameopt", "compat",
+            "openssl",
+            "x509",
+            "-in",
+            "ascii.crt",
+            "-noout",
+            "-text",
+            "-nameopt",
+            "compat",
         ],
         &[],
     );
     assert_eq!(r.code(), Some(1));
     assert!(
-        r.stderr().contains("-nameopt compat is not supported with -text"),
+        r.stderr()
+            .contains("-nameopt compat is not supported with -text"),
         "{}",
         r.stderr()
     );

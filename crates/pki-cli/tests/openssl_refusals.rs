@@ -46,7 +46,8 @@ fn usage(cmd: &str, msg: &str) -> String {
 #[test]
 fn each_refusal_names_its_reason() {
     let d = setup("refusals");
-    let cases: Vec<(Vec<&str>, String)> = vec![
+    let cases: Vec<(Vec<&str>, String)> =
+        vec![
         (
             vec!["x509", "-in", "ca.crt", "-nameopt", "multiline,nosuch", "-subject"],
             usage(

@@ -17,9 +17,44 @@ use zeroize::Zeroizing;
 
 use crate::{
     Error, Result, cert,
+    conf::Conf,
     key::{PrivateKey, PublicKey},
     pem, serial,
 };
+
+/// The module settings of a `-config` file (`openssl_conf = SECTION`, crypto/conf/conf_mod.c),
+/// which pki, having no modules, has nothing to load for: accepted when they only activate
+/// OpenSSL's `default` and `base` providers or configure TLS (`ssl_conf`), as Debian's
+/// openssl.cnf does; engines, other providers (`legacy`, `fips`, ...), algorithm properties
+/// and random-generator settings would change what OpenSSL does, and are refused by name.
+pub fn refuse_modules(c: &Conf) -> Result<()> {
+    let file = c.file().display();
+    let Some(init) = c.get("default", "openssl_conf") else {
+        return Ok(());
+    };
+    for e in c.section(init).unwrap_or_default() {
+        match e.key.as_str() {
+            "ssl_conf" | "oid_section" => {}
+            "providers" => {
+                for p in c.section(&e.value).unwrap_or_default() {
+                    if !matches!(p.key.as_str(), "default" | "base") {
+                        return Err(Error::refused(format!(
+                            "{file}: the provider {:?} ([{}]) is not supported by pki: it has \
+                             OpenSSL's default algorithms only",
+                            p.key, e.value
+                        )));
+                    }
+                }
+            }
+            other => {
+                return Err(Error::refused(format!(
+                    "{file}: the module setting {other} ([{init}]) is not supported by pki"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The first certificate of a PEM input (`CERTIFICATE` or `TRUSTED CERTIFICATE`, as
 /// `PEM_read_bio_X509_AUX` reads a bundle), or the DER certificate.

@@ -49,6 +49,11 @@ const GENPKEY: &[Opt] = &[
     ),
     Opt::value("outform", "PEM", "Output format: PEM"),
     Opt::value("pass", "val", "Output pass phrase source"),
+    Opt::value(
+        "config",
+        "infile",
+        "A configuration file: read and checked; its module settings load nothing in pki",
+    ),
 ];
 
 /// A key is never written over an existing file: refused before the key is made.
@@ -137,6 +142,10 @@ fn genpkey_args(args: &[String]) -> Result<Option<Args>, Fail> {
         return Ok(None);
     }
     p.no_params()?;
+    if let Some(path) = p.value("config") {
+        super::note(format_args!("Using configuration from {path}"));
+        pki_core::openssl::refuse_modules(&super::load_conf(path)?)?;
+    }
     match p.value("algorithm") {
         Some(a) if a.eq_ignore_ascii_case("RSA") => {}
         Some(a) => {
