@@ -150,10 +150,10 @@ impl Args {
 }
 
 pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
-    let Some(a) = Args::parse(args)? else {
+    let Some(mut a) = Args::parse(args)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    if a.export { export(&a) } else { read(&a) }
+    if a.export { export(&a) } else { read(&mut a) }
 }
 
 /// Every certificate of a PEM input, in order.
@@ -240,7 +240,7 @@ fn attributes(out: &mut Output, title: &str, a: &Attributes) {
     }
 }
 
-fn read(a: &Args) -> Result<ExitCode, Fail> {
+fn read(a: &mut Args) -> Result<ExitCode, Fail> {
     let (bytes, path) = read_input(a.input.as_deref())?;
     let name = path.display().to_string();
     let pass = a.pass.input_asking("Enter Import Password:").map_err(|_| {
@@ -259,8 +259,10 @@ fn read(a: &Args) -> Result<ExitCode, Fail> {
     let want_keys = !a.nokeys;
     if !a.noout {
         if !a.nodes && want_keys && !contents.keys.is_empty() {
-            // Keys printed encrypted, AES-256-CBC as OpenSSL 3's pkcs12 does.
-            a.pass.output()?;
+            // Keys printed encrypted, AES-256-CBC as OpenSSL 3's pkcs12 does: the passphrase
+            // asked once, before anything is printed.
+            a.pass
+                .ready_output(Some(pki_core::pbe::Cipher::Aes256Cbc))?;
         }
         for &(is_key, i) in &contents.order {
             if is_key {
