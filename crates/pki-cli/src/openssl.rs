@@ -482,6 +482,22 @@ pub(crate) fn refuse_over_key(path: &Path) -> Result<(), Fail> {
 
 /// Reads `-in FILE`, or stdin without it; the name is what OpenSSL calls the input in
 /// messages.
+/// [`read_input`] of a command given `-inform`: with `-inform DER`, PEM input is an error
+/// naming the file (OpenSSL would fail to decode it).
+pub(crate) fn read_input_as(
+    path: Option<&str>,
+    inform: Option<Format>,
+) -> Result<(Vec<u8>, PathBuf), Fail> {
+    let (bytes, path) = read_input(path)?;
+    if inform == Some(Format::Der) && pki_core::pem::is_pem(&bytes) {
+        return Err(Fail::msg(format!(
+            "{}: -inform DER given, but the input is PEM",
+            path.display()
+        )));
+    }
+    Ok((bytes, path))
+}
+
 pub(crate) fn read_input(path: Option<&str>) -> Result<(Vec<u8>, PathBuf), Fail> {
     match path {
         Some(p) if p != "-" => Ok((files::read(Path::new(p))?, PathBuf::from(p))),

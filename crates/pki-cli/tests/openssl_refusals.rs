@@ -34,8 +34,6 @@ fn setup(tag: &str) -> TestDir {
 }
 
 /// The commands pki answers to, as its messages list them.
-const COMMANDS: &str = "genrsa, genpkey, req, x509, verify, rsa, pkey, pkcs8, pkcs12, dhparam, asn1parse, dgst, \
-     rand, version";
 
 const SIGNED_NOTE: &str = "Certificate request self-signature ok\nsubject=CN = etcd-client\n";
 
@@ -83,7 +81,10 @@ fn each_refusal_names_its_reason() {
         ),
         (
             vec!["ca", "-in", "client.csr"],
-            format!("Invalid command 'ca': pki answers to the openssl commands {COMMANDS} only.\n"),
+            format!(
+                "Invalid command 'ca': pki answers to the openssl commands {} only.\n",
+                util::DROPIN_COMMANDS.join(", ")
+            ),
         ),
         (
             vec!["rand", "-hex", "0"],
@@ -107,7 +108,8 @@ fn each_refusal_names_its_reason() {
             vec![],
             format!(
                 "pki openssl: the interactive openssl prompt is not supported: give a command \
-                 ({COMMANDS})\n"
+                 ({})\n",
+                util::DROPIN_COMMANDS.join(", ")
             ),
         ),
         (

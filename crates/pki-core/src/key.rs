@@ -86,6 +86,22 @@ impl PrivateKey {
         PrivateKey::decode_with(input, &mut || Err(Error::EncryptedKey))
     }
 
+    /// The key of a traditional encrypted PEM block (`Proc-Type: 4,ENCRYPTED`), found by
+    /// [`pbe::Traditional::find`]: an RSA key, decrypted with `passphrase`.
+    pub fn from_traditional(
+        t: &pbe::Traditional,
+        passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
+    ) -> Result<PrivateKey> {
+        if t.label != pem::RSA_PRIVATE_KEY {
+            return Err(Error::PemLabel {
+                expected: pem::RSA_PRIVATE_KEY,
+                found: t.label.clone(),
+            });
+        }
+        let der = t.decrypt(&passphrase()?)?;
+        PrivateKey::from_pkcs1_der(&der).map_err(|_| Error::Decrypt)
+    }
+
     /// [`PrivateKey::decode`], and encrypted keys too: PKCS#8 `ENCRYPTED PRIVATE KEY` (PEM or
     /// DER) and the traditional `Proc-Type: 4,ENCRYPTED` form ([`pbe`]). `passphrase` is asked
     /// only when the key is encrypted.
@@ -94,15 +110,7 @@ impl PrivateKey {
         passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
     ) -> Result<PrivateKey> {
         if let Some(t) = pbe::Traditional::find(input) {
-            let t = t?;
-            if t.label != pem::RSA_PRIVATE_KEY {
-                return Err(Error::PemLabel {
-                    expected: pem::RSA_PRIVATE_KEY,
-                    found: t.label,
-                });
-            }
-            let der = t.decrypt(&passphrase()?)?;
-            return PrivateKey::from_pkcs1_der(&der).map_err(|_| Error::Decrypt);
+            return PrivateKey::from_traditional(&t?, passphrase);
         }
         let (label, der) = pem::decode_one(
             input,

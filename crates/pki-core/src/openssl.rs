@@ -98,8 +98,10 @@ pub fn first_private_key_with(
     bytes: &[u8],
     passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
 ) -> Result<PrivateKey> {
-    if pki_traditional(bytes) {
-        return PrivateKey::decode_with(bytes, passphrase);
+    // A traditional encrypted key's headers are not RFC 7468 PEM: it is found in the whole
+    // input.
+    if let Some(t) = crate::pbe::Traditional::find(bytes) {
+        return PrivateKey::from_traditional(&t?, passphrase);
     }
     PrivateKey::decode_with(
         &first_block(
@@ -112,12 +114,6 @@ pub fn first_private_key_with(
         ),
         passphrase,
     )
-}
-
-/// Whether the input holds a traditional encrypted key, which [`PrivateKey::decode_with`]
-/// finds in the whole input (its headers are not RFC 7468 PEM).
-fn pki_traditional(bytes: &[u8]) -> bool {
-    crate::pbe::Traditional::find(bytes).is_some()
 }
 
 /// A public key, from the first public key block of a PEM input, or DER.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use pki_core::{dh::Params, pem, text::hex_block};
 
-use super::{Fail, Format, Opt, Output, note, parse, read_input};
+use super::{Fail, Format, Opt, Output, note, parse, read_input_as};
 
 const OPTS: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -92,13 +92,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     };
     let params = match &a.input {
         Some(_) => {
-            let (bytes, path) = read_input(a.input.as_deref())?;
-            if a.inform == Some(Format::Der) && pem::is_pem(&bytes) {
-                return Err(Fail::msg(format!(
-                    "{}: -inform DER given, but the input is PEM",
-                    path.display()
-                )));
-            }
+            let (bytes, path) = read_input_as(a.input.as_deref(), a.inform)?;
             let der = if pem::is_pem(&bytes) {
                 pem::decode_one(&bytes, &[pki_core::dh::LABEL])
                     .map_err(|e| e.in_file(&path))?

@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 use super::{
     Fail, Format, Opt, Output, parse,
     pass::{PASSIN, PASSOUT, Pass},
-    read_input,
+    read_input_as,
 };
 
 const OPTS: &[Opt] = &[
@@ -146,14 +146,9 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let Some(a) = Args::parse(args)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let (bytes, path) = read_input(a.input.as_deref())?;
+    let (bytes, path) = read_input_as(a.input.as_deref(), a.inform)?;
     let bytes = Zeroizing::new(bytes);
     let name = path.display().to_string();
-    if a.inform == Some(Format::Der) && pem::is_pem(&bytes) {
-        return Err(Fail::msg(format!(
-            "{name}: -inform DER given, but the input is PEM"
-        )));
-    }
     if !a.topk8 {
         // What apps/pkcs8.c expects without -topk8: PKCS#8, encrypted unless -nocrypt.
         let expected = if a.nocrypt {

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use super::{
     Fail, Format, Opt, Output, note, parse,
     pass::{self, CIPHER_OPTS, PASSIN, PASSOUT, Pass},
-    read_input,
+    read_input_as,
 };
 
 /// Which of the two commands: they differ in messages and in the order of their output.
@@ -154,13 +154,7 @@ pub(super) fn run(which: Which, args: &[String]) -> Result<ExitCode, Fail> {
     let Some(a) = Args::parse(which, args)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let (bytes, path) = read_input(a.input.as_deref())?;
-    if a.inform == Some(Format::Der) && pem::is_pem(&bytes) {
-        return Err(Fail::msg(format!(
-            "{}: -inform DER given, but the input is PEM",
-            path.display()
-        )));
-    }
+    let (bytes, path) = read_input_as(a.input.as_deref(), a.inform)?;
     let key = if a.pubin {
         Key::Public(pki_core::openssl::first_public_key(&bytes).map_err(|e| e.in_file(&path))?)
     } else {

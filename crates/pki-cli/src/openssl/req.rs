@@ -17,7 +17,7 @@ use pki_core::name::NameOpt;
 
 use pki_core::pbe::Cipher;
 
-use super::{Fail, Format, Opt, Output, load_conf, note, parse, pass::Pass, read_input};
+use super::{Fail, Format, Opt, Output, load_conf, note, parse, pass::Pass, read_input_as};
 
 const OPTS: &[Opt] = &[
     Opt::flag("help", "Display this summary"),
@@ -356,13 +356,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
             Made::Req(Box::new(req))
         }
     } else {
-        let (bytes, path) = read_input(a.input.as_deref())?;
-        if a.inform == Format::Der && pki_core::pem::is_pem(&bytes) {
-            return Err(Fail::msg(format!(
-                "{}: -inform DER given, but the input is PEM",
-                path.display()
-            )));
-        }
+        let (bytes, path) = read_input_as(a.input.as_deref(), Some(a.inform))?;
         let req = csr::decode(&bytes).map_err(|e| e.in_file(&path))?;
         if a.verify {
             note(format_args!("Certificate request self-signature verify OK"));

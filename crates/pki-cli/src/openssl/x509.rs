@@ -20,14 +20,14 @@ use pki_core::{
     key::PublicKey,
     name,
     openssl::{self, sign::CopyExtensions},
-    pem, serial, text, verify,
+    serial, text, verify,
 };
 use x509_cert::Certificate;
 
 use pki_core::name::NameOpt;
 
 use super::{
-    Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, pass::Pass, read_input,
+    Fail, Format, Opt, Output, Parsed, load, load_conf, note, parse, pass::Pass, read_input_as,
 };
 
 const OPTS: &[Opt] = &[
@@ -380,13 +380,7 @@ pub(super) fn run(args: &[String]) -> Result<ExitCode, Fail> {
     let Some(a) = Args::parse(args)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    let (bytes, path) = read_input(a.input.as_deref())?;
-    if a.inform == Format::Der && pem::is_pem(&bytes) {
-        return Err(Fail::msg(format!(
-            "{}: -inform DER given, but the input is PEM",
-            path.display()
-        )));
-    }
+    let (bytes, path) = read_input_as(a.input.as_deref(), Some(a.inform))?;
     let cert = match &a.sign {
         Some(s) if s.resign => resign(s, &bytes, &path)?,
         Some(s) => sign(s, &bytes, &path)?,

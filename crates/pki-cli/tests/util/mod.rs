@@ -10,6 +10,24 @@ use std::{
     sync::atomic::{AtomicU32, Ordering},
 };
 
+/// The commands of `pki openssl`, in the order its messages list them (`version` last).
+pub const DROPIN_COMMANDS: [&str; 14] = [
+    "genrsa",
+    "genpkey",
+    "req",
+    "x509",
+    "verify",
+    "rsa",
+    "pkey",
+    "pkcs8",
+    "pkcs12",
+    "dhparam",
+    "asn1parse",
+    "dgst",
+    "rand",
+    "version",
+];
+
 /// A fresh temporary folder, removed when the test passes.
 pub struct TestDir {
     pub path: PathBuf,
