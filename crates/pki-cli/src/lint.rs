@@ -7,6 +7,7 @@ use pki_core::{
     Result,
     inspect::{self, Object},
     lint::{self, Finding, Profile, Severity},
+    text::printable,
 };
 use x509_cert::request::CertReq;
 
@@ -182,7 +183,9 @@ fn text(
         )
     };
     crate::out(format_args!(
-        "{file}: {kind}{which} \"{subject}\": {summary}"
+        "{}: {kind}{which} \"{}\": {summary}",
+        printable(file),
+        printable(subject)
     ));
     for f in findings {
         let sev = format!("{:<7}", f.severity.to_string());
@@ -199,7 +202,7 @@ fn text(
         let detail = f
             .detail
             .as_deref()
-            .map(|d| format!(" ({d})"))
+            .map(|d| format!(" ({})", printable(d)))
             .unwrap_or_default();
         crate::out(format_args!(
             "  {sev} {}: {}{detail} [{}]",

@@ -8,6 +8,7 @@ use pki_core::{
     Error, Result,
     inspect::{describe_spki, hex, to_decimal},
     name,
+    text::printable,
     verify::{self, CrlCheck, Failure, Options, Purpose, Reason},
     view::{self, CertView},
 };
@@ -242,7 +243,7 @@ fn text(
 ) {
     let chain = match result {
         Ok(chain) => {
-            crate::out(format_args!("{label}: valid"));
+            crate::out(format_args!("{}: valid", printable(label)));
             chain
         }
         Err(f) => {
@@ -257,10 +258,11 @@ fn text(
                 .map(|c| name::to_openssl_string(&c.subject))
                 .unwrap_or_default();
             crate::out(format_args!(
-                "{label}: {verdict}: {} (depth {}, {who}): {}",
+                "{}: {verdict}: {} (depth {}, {who}): {}",
+                printable(label),
                 f.reason.id(),
                 f.depth,
-                f.detail
+                printable(&f.detail)
             ));
             crate::out(format_args!("  why: {}", f.reason.plain()));
             if let Some(a) = advice(f) {

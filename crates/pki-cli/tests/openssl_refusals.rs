@@ -33,8 +33,6 @@ fn setup(tag: &str) -> TestDir {
     d
 }
 
-/// The commands pki answers to, as its messages list them.
-
 const SIGNED_NOTE: &str = "Certificate request self-signature ok\nsubject=CN = etcd-client\n";
 
 fn usage(cmd: &str, msg: &str) -> String {

@@ -562,3 +562,63 @@ fn a_22_octet_serial_shows_and_lint_flags_it() {
         r.stdout()
     );
 }
+
+/// A subjectAltName and a subject holding a newline, an escape sequence and a bidirectional
+/// override (a hostile certificate, made here byte by byte): `pki show`, `pki lint` and
+/// `pki verify` print them escaped, so they can neither forge a line nor drive the terminal.
+#[test]
+fn control_characters_from_certificates_are_escaped() {
+    use der::Encode;
+    use pki_core::{
+        cert::CertBuilder,
+        ext::ExtSpec,
+        key::{KeyBits, PrivateKey},
+    };
+    let d = TestDir::new("controls");
+    let key = PrivateKey::generate(KeyBits::DEFAULT).expect("key");
+    let evil = "evil\n  Subject: CN = forged\u{1b}[2J";
+    let san = x509_cert::ext::pkix::SubjectAltName(vec![
+        x509_cert::ext::pkix::name::GeneralName::DnsName(
+            der::asn1::Ia5String::new(evil).expect("IA5"),
+        ),
+    ]);
+    let subject = pki_core::name::parse_subj("/CN=evil\u{1b}[31m\u{202e}gnp.exe").expect("name");
+    let cert = CertBuilder::new(
+        subject,
+        key.public_key_info().expect("spki"),
+        x509_cert::serial_number::SerialNumber::from(7u8),
+        30,
+    )
+    .extensions(vec![ExtSpec::Encoded {
+        oid: der::oid::ObjectIdentifier::new_unwrap("2.5.29.17"),
+        critical: false,
+        value: san.to_der().expect("SAN"),
+    }])
+    .self_signed(&key)
+    .expect("certificate");
+    fs::write(
+        d.join("evil.crt"),
+        pki_core::cert::to_pem(&cert).expect("PEM"),
+    )
+    .expect("write");
+    for args in [
+        &["show", "evil.crt"][..],
+        &["lint", "evil.crt"][..],
+        &["verify", "--ca", "evil.crt", "evil.crt"][..],
+    ] {
+        let out = pki(&d, args, &[]).stdout();
+        assert!(!out.contains('\u{1b}'), "{args:?}: {out}");
+        assert!(!out.contains('\u{202e}'), "{args:?}: {out}");
+        assert!(
+            !out.lines()
+                .any(|l| l.trim_start().starts_with("Subject: CN = forged")),
+            "{args:?}: {out}"
+        );
+        if args[0] == "show" {
+            assert!(
+                out.contains("evil\\x0a  Subject: CN = forged\\x1b[2J"),
+                "{out}"
+            );
+        }
+    }
+}

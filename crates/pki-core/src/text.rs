@@ -288,6 +288,32 @@ fn extension_value(e: &Extension) -> Option<String> {
     })
 }
 
+/// Text from outside (a SAN, an attribute, a file name) made safe to print on a terminal:
+/// control characters (C0, DEL, C1) become `\xHH` and the Unicode controls that reorder or
+/// hide text (bidirectional embeddings, overrides and isolates, the marks) `\u{HHHH}`, so that
+/// a value holding a newline or an escape sequence can neither forge a line nor drive the
+/// terminal. Other text is returned as it is.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !bad(c) {
+            out.push(c);
+        } else if u32::from(c) < 0x100 {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
+        } else {
+            let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// id-Ed25519 (RFC 8410).
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 

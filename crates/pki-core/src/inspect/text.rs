@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::text::printable;
+
 use super::{
     Algorithm, CertificateInfo, CsrInfo, ExtensionInfo, KeyDetails, Object, PrivateKeyInfo,
     PublicKeyInfo, SignatureCheck, Validity, ValidityState, extension::colons,
@@ -31,6 +33,8 @@ impl Out {
         let _ = writeln!(self.s, "{:indent$}{t}", "");
     }
 
+    /// A labelled value; `value` may hold this renderer's colours, and is otherwise text pki
+    /// made or made [`printable`].
     fn field(&mut self, indent: usize, label: &str, value: &str) {
         let pad = WIDTH.saturating_sub(indent + label.len() + 1);
         let l = self.paint("1", &format!("{label}:"));
@@ -158,7 +162,10 @@ fn crl(out: &mut Out, c: &super::crl::CrlInfo) {
                 let crit = if e.critical { " (critical)" } else { "" };
                 out.line(
                     6,
-                    &format!("{name}{crit}: {}", e.value.lines(&e.der).join("; ")),
+                    &format!(
+                        "{name}{crit}: {}",
+                        printable(&e.value.lines(&e.der).join("; "))
+                    ),
                 );
             }
         }
@@ -256,7 +263,7 @@ fn extensions(out: &mut Out, exts: &[ExtensionInfo]) {
         };
         out.line(4, &format!("{name}{crit}:"));
         for l in e.value.lines(&e.der) {
-            out.line(6, &l);
+            out.line(6, &printable(&l));
         }
     }
 }
@@ -271,7 +278,11 @@ fn request(out: &mut Out, c: &CsrInfo) {
         let name = a
             .name
             .map_or_else(|| a.oid.clone(), |n| format!("{n} ({})", a.oid));
-        out.field(2, "Attribute", &format!("{name}: {}", a.values.join(", ")));
+        out.field(
+            2,
+            "Attribute",
+            &format!("{name}: {}", printable(&a.values.join(", "))),
+        );
     }
     extensions(out, &c.extensions);
     out.field(2, "Signature algorithm", &algorithm(&c.signature_algorithm));
