@@ -12,7 +12,11 @@ use std::{
 
 use der::oid::ObjectIdentifier;
 
-use crate::{conf::ConfError, name::NameError};
+mod conf;
+mod name;
+
+pub use conf::{ConfError, ConfErrorKind};
+pub use name::NameError;
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -155,7 +159,8 @@ pub enum Error {
     Pkcs12Mac,
     /// An existing file that `pki init --strict` would skip no longer fits the plan.
     Stale {
-        mismatch: Box<crate::init::Mismatch>,
+        /// An [`init::Mismatch`](crate::init::Mismatch).
+        mismatch: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
