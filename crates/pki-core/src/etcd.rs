@@ -36,7 +36,8 @@ use crate::{
     error::{Error, IoOp, Result},
     ext::{ExtSpec, San},
     files,
-    init::{Node, Step, read_cert},
+    init::Node,
+    layout::{SetFile, read_cert},
 };
 
 /// etcd's client port (`listen-client-urls`), as in the seed.
@@ -61,13 +62,13 @@ impl Set {
     /// Every file etcd will be given must be a regular file (a FIFO or device is refused,
     /// never opened); the keys are checked for that, not read.
     pub fn read(dir: &Path) -> Result<Set> {
-        crate::init::refuse_irregular(dir)?;
-        let conf_path = dir.join(Step::Conf.file());
+        crate::layout::refuse_irregular(dir)?;
+        let conf_path = dir.join(SetFile::Conf.file());
         let nodes = nodes_of(&read_conf(&conf_path)?).map_err(|e| match e {
             Error::NodeList { .. } | Error::Node { .. } => e.in_file(&conf_path),
             e => e,
         })?;
-        for step in [Step::ClientCert, Step::PeerCert] {
+        for step in [SetFile::ClientCert, SetFile::PeerCert] {
             let path = dir.join(step.file());
             let names = cert_sans(&read_cert(&path)?).map_err(|e| e.in_file(&path))?;
             for n in &nodes {
@@ -95,7 +96,7 @@ impl Set {
             .position(|n| n.name == name)
             .ok_or_else(|| Error::UnknownNode {
                 name: name.to_owned(),
-                conf: self.dir.join(Step::Conf.file()),
+                conf: self.dir.join(SetFile::Conf.file()),
                 known: self.nodes.iter().map(|n| n.name.clone()).collect(),
             })
     }
@@ -330,13 +331,13 @@ impl Config {
              peer-transport-security:\n  \
                cert-file: {}\n  key-file: {}\n  client-cert-auth: {}\n  trusted-ca-file: {}\n  \
                auto-tls: false\n",
-            file(Step::ClientCert.file())?,
-            file(Step::ClientKey.file())?,
-            file(Step::CaCert.file())?,
-            file(Step::PeerCert.file())?,
-            file(Step::PeerKey.file())?,
+            file(SetFile::ClientCert.file())?,
+            file(SetFile::ClientKey.file())?,
+            file(SetFile::CaCert.file())?,
+            file(SetFile::PeerCert.file())?,
+            file(SetFile::PeerKey.file())?,
             self.peer_client_cert_auth,
-            file(Step::CaCert.file())?,
+            file(SetFile::CaCert.file())?,
         );
         Ok(y)
     }

@@ -14,8 +14,9 @@ use std::{
     thread,
 };
 
-use x509_cert::Certificate;
-
+use crate::layout::refuse_irregular;
+/// A step of the script is named by the file it makes.
+pub use crate::layout::{SetFile as Step, read_cert, read_key};
 use crate::{
     cert::{self, CertBuilder, Issuer},
     conf::Conf,
@@ -176,50 +177,6 @@ impl Plan {
 
     fn path(&self, step: Step) -> PathBuf {
         self.dir.join(step.file())
-    }
-}
-
-/// One step of the script, named by the file it makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Conf,
-    CaKey,
-    CaCert,
-    ClientKey,
-    ClientCsr,
-    ClientCert,
-    PeerKey,
-    PeerCsr,
-    PeerCert,
-}
-
-impl Step {
-    /// Every step, in the script's order.
-    pub const ALL: [Step; 9] = [
-        Step::Conf,
-        Step::CaKey,
-        Step::CaCert,
-        Step::ClientKey,
-        Step::ClientCsr,
-        Step::ClientCert,
-        Step::PeerKey,
-        Step::PeerCsr,
-        Step::PeerCert,
-    ];
-
-    /// The file the step writes.
-    pub fn file(self) -> &'static str {
-        match self {
-            Step::Conf => "openssl.conf",
-            Step::CaKey => "ca.key",
-            Step::CaCert => "ca.crt",
-            Step::ClientKey => "client.key",
-            Step::ClientCsr => "client.csr",
-            Step::ClientCert => "client.crt",
-            Step::PeerKey => "peer.key",
-            Step::PeerCsr => "peer.csr",
-            Step::PeerCert => "peer.crt",
-        }
     }
 }
 
@@ -409,19 +366,9 @@ fn escape_subj(s: &str) -> String {
 }
 
 /// The script's `[ -f FILE ]`: a regular file, links followed. Something else there (a FIFO,
-/// a device, a folder) was refused by [`refuse_irregular`] before any step ran.
+/// a device, a folder) was refused by [`crate::layout`]'s check before any step ran.
 fn exists(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file())
-}
-
-/// Every file of the set in `dir` is a regular file or absent: a FIFO at ca.key would make
-/// the script's `[ -f ]` false and its openssl block on the FIFO (`pki etcd config` checks
-/// the same before it reads a set).
-pub(crate) fn refuse_irregular(dir: &Path) -> Result<()> {
-    for step in Step::ALL {
-        files::is_regular(&dir.join(step.file()))?;
-    }
-    Ok(())
 }
 
 /// `made` for a file this run wrote, [`Outcome::Skipped`] for one that another run of pki in
@@ -502,16 +449,6 @@ fn write_key(
         _ => report(step, &Outcome::Skipped),
     }
     Ok(())
-}
-
-/// Reads a private key file, naming it in errors.
-pub fn read_key(path: &Path) -> Result<PrivateKey> {
-    PrivateKey::decode(&files::read_regular(path)?).map_err(|e| e.in_file(path))
-}
-
-/// Reads a certificate file, naming it in errors.
-pub fn read_cert(path: &Path) -> Result<Certificate> {
-    cert::decode(&files::read_regular(path)?).map_err(|e| e.in_file(path))
 }
 
 fn load_conf(path: &Path) -> Result<Conf> {

@@ -14,6 +14,7 @@ pub mod files;
 pub mod init;
 pub mod inspect;
 pub mod key;
+pub mod layout;
 pub mod lint;
 pub mod name;
 pub mod openssl;
