@@ -144,7 +144,7 @@ fn finding_json(f: &Finding) -> serde_json::Value {
         "id": f.id,
         "severity": f.severity.to_string(),
         "message": f.message,
-        "reference": f.reference,
+        "reference": f.reference.unwrap_or_default(),
         "detail": f.detail,
     })
 }
@@ -168,45 +168,13 @@ fn text(
     } else {
         String::new()
     };
-    let summary = if findings.is_empty() {
-        "no findings".to_owned()
-    } else {
-        let count = |s: Severity| {
-            let n = findings.iter().filter(|f| f.severity == s).count();
-            format!("{n} {s}{}", if n == 1 { "" } else { "s" })
-        };
-        format!(
-            "{}, {}, {}",
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Notice)
-        )
-    };
+    let summary = pki_core::finding::summary(findings);
     crate::out(format_args!(
         "{}: {kind}{which} \"{}\": {summary}",
         printable(file),
         printable(subject)
     ));
     for f in findings {
-        let sev = format!("{:<7}", f.severity.to_string());
-        let sev = if colour {
-            let code = match f.severity {
-                Severity::Error => "31",
-                Severity::Warning => "33",
-                Severity::Notice => "36",
-            };
-            format!("\x1b[{code}m{sev}\x1b[0m")
-        } else {
-            sev
-        };
-        let detail = f
-            .detail
-            .as_deref()
-            .map(|d| format!(" ({})", printable(d)))
-            .unwrap_or_default();
-        crate::out(format_args!(
-            "  {sev} {}: {}{detail} [{}]",
-            f.id, f.message, f.reference
-        ));
+        crate::out(format_args!("{}", f.text(colour).trim_end_matches('\n')));
     }
 }

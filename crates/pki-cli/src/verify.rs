@@ -9,7 +9,7 @@ use pki_core::{
     inspect::{describe_spki, hex, to_decimal},
     name,
     text::printable,
-    verify::{self, CrlCheck, Failure, Options, Purpose, Reason},
+    verify::{self, CrlCheck, Failure, Options, Purpose},
     view::{self, CertView},
 };
 
@@ -220,7 +220,7 @@ fn json(
             "depth": f.depth,
             "detail": f.detail,
             "explanation": f.reason.plain(),
-            "advice": advice(f),
+            "advice": f.fix(),
             "unsupported": f.reason.is_unsupported(),
             "openssl_code": f.reason.openssl_code(),
         })
@@ -265,7 +265,7 @@ fn text(
                 printable(&f.detail)
             ));
             crate::out(format_args!("  why: {}", f.reason.plain()));
-            if let Some(a) = advice(f) {
+            if let Some(a) = f.fix() {
                 crate::out(format_args!("  fix: {a}"));
             }
             &f.chain
@@ -284,38 +284,4 @@ fn text(
         ));
     }
     let _ = opts;
-}
-
-/// What to do about a failure, where pki can say.
-fn advice(f: &Failure) -> Option<String> {
-    let who = f
-        .chain
-        .get(f.depth)
-        .map(|c| name::to_openssl_string(&c.subject))
-        .unwrap_or_default();
-    Some(match f.reason {
-        Reason::NoIssuer => "give the CA that issued it with --ca, and any intermediate with --untrusted".into(),
-        Reason::SelfSignedLeaf | Reason::SelfSignedInChain => {
-            "if this CA is yours, trust it with --ca; otherwise the certificate is not from your PKI".into()
-        }
-        Reason::TrustedNoIssuer => "give its root CA with --ca, or pass --partial-chain to trust the intermediate itself".into(),
-        Reason::Expired | Reason::NotYetValid => format!("reissue {who} with a validity period that covers the time of use (pki init remakes a deleted file)"),
-        Reason::EkuMissing => format!(
-            "{who} lacks the purpose: etcd members dial each other with their peer certificate, so peer and server certificates need both; reissue it with extendedKeyUsage = serverAuth, clientAuth"
-        ),
-        Reason::LeafKeyUsage => format!("reissue {who} with keyUsage = critical, digitalSignature, keyEncipherment"),
-        Reason::NotCa | Reason::KeyUsageNoCertSign => format!(
-            "{who} signed a certificate but is not a CA: issue certificates from a CA whose certificate has basicConstraints = critical, CA:TRUE and keyUsage keyCertSign"
-        ),
-        Reason::HostnameMismatch | Reason::IpMismatch => format!(
-            "reissue {who} with the name in subjectAltName (pki init --node NAME=ADDRESS); clients check the SAN, not the CN"
-        ),
-        Reason::WeakSignatureAlgorithm => "reissue it with SHA-256 and an RSA or ECDSA key (or pass --allow-sha1 or --allow-dsa to accept it knowingly)".into(),
-        Reason::WeakKey => "reissue it with an RSA key of 2048 bits or more (or lower --min-rsa-bits knowingly)".into(),
-        Reason::CrlMissing | Reason::CrlExpired | Reason::CrlNotYetValid => {
-            "give a current CRL of each CA of the path with --crl".into()
-        }
-        Reason::Revoked => format!("{who} is revoked: issue a new certificate and replace it"),
-        _ => return None,
-    })
 }

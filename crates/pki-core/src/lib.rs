@@ -11,6 +11,7 @@ pub mod error;
 pub mod etcd;
 pub mod ext;
 pub mod files;
+pub mod finding;
 pub mod init;
 pub mod inspect;
 pub mod key;

@@ -11,10 +11,9 @@ mod usage;
 
 pub use crl::lint_crl;
 
-use std::{collections::BTreeSet, fmt, time::SystemTime};
+use std::{collections::BTreeSet, time::SystemTime};
 
 use der::{Encode, oid::db::rfc5280 as oids};
-use serde::Serialize;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::{certificate::Version, ext::Extension, name::Name, request::CertReq};
 
@@ -26,27 +25,7 @@ use crate::{
     view::CertView,
 };
 
-/// How bad a finding is. `pki lint` exits 1 when any finding is an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Breaks a MUST of the RFCs, or makes the certificate unusable for its purpose.
-    Error,
-    /// Breaks a SHOULD, or is risky.
-    Warning,
-    /// Worth knowing; not wrong.
-    Notice,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Notice => "notice",
-        })
-    }
-}
+pub use crate::finding::{Finding, Severity};
 
 /// One rule of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,25 +38,18 @@ pub struct Rule {
     pub reference: &'static str,
 }
 
-/// One finding: the rule, and what in this certificate triggered it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub message: &'static str,
-    pub reference: &'static str,
-    /// Which value, when the rule alone does not say.
-    pub detail: Option<String>,
+/// The finding of `rule`, with `detail` saying which value triggered it.
+pub(crate) fn finding(rule: Rule, detail: Option<String>) -> Finding {
+    rule.finding(detail)
 }
 
-impl Finding {
-    pub(crate) fn new(rule: Rule, detail: Option<String>) -> Finding {
+impl Rule {
+    /// The finding of this rule, with `detail` saying which value triggered it.
+    pub(crate) fn finding(self, detail: Option<String>) -> Finding {
         Finding {
-            id: rule.id,
-            severity: rule.severity,
-            message: rule.message,
-            reference: rule.reference,
+            reference: Some(self.reference),
             detail,
+            ..Finding::new(self.id, self.severity, self.message)
         }
     }
 }
@@ -138,17 +110,17 @@ impl<'a> Exts<'a> {
         let mut seen = BTreeSet::new();
         for x in list {
             if !seen.insert(x.extn_id) {
-                out.push(Finding::new(
+                out.push(finding(
                     rules::EXTENSION_DUPLICATE,
                     Some(oid_name(&x.extn_id)),
                 ));
             }
             match inspect::describe_extension(x).value {
-                ExtValue::Malformed { error } => out.push(Finding::new(
+                ExtValue::Malformed { error } => out.push(finding(
                     rules::EXTENSION_MALFORMED,
                     Some(format!("{}: {error}", oid_name(&x.extn_id))),
                 )),
-                ExtValue::Unknown if x.critical => out.push(Finding::new(
+                ExtValue::Unknown if x.critical => out.push(finding(
                     rules::EXTENSION_UNKNOWN_CRITICAL,
                     Some(oid_name(&x.extn_id)),
                 )),
@@ -243,52 +215,52 @@ fn lint_parts(tbs: &Parts<'_>, profile: Profile, now: SystemTime) -> Vec<Finding
     if (!list.is_empty() && tbs.version != Version::V3)
         || (tbs.has_unique && tbs.version == Version::V1)
     {
-        out.push(Finding::new(rules::VERSION_MISMATCH, None));
+        out.push(finding(rules::VERSION_MISMATCH, None));
     } else if tbs.version != Version::V3 {
-        out.push(Finding::new(
+        out.push(finding(
             rules::VERSION_NOT_V3,
             Some(format!("version {}", tbs.version as u8 + 1)),
         ));
     }
     serial(tbs.serial, &mut out);
     if tbs.signature_algorithm != tbs.tbs_signature_algorithm {
-        out.push(Finding::new(rules::SIGNATURE_MISMATCH, None));
+        out.push(finding(rules::SIGNATURE_MISMATCH, None));
     }
     weak_hash(&tbs.signature_algorithm.oid, &mut out);
     validity(&tbs.not_before, &tbs.not_after, now, &mut out);
     if tbs.issuer.iter_rdn().next().is_none() {
-        out.push(Finding::new(rules::ISSUER_EMPTY, None));
+        out.push(finding(rules::ISSUER_EMPTY, None));
     }
     let exts = Exts::new(list, &mut out);
     let san = exts.find(oids::ID_CE_SUBJECT_ALT_NAME);
     if tbs.subject.iter_rdn().next().is_none() && !san.is_some_and(|s| s.critical) {
-        out.push(Finding::new(rules::SUBJECT_EMPTY_SAN, None));
+        out.push(finding(rules::SUBJECT_EMPTY_SAN, None));
     }
     let self_issued = tbs.issuer.to_der().ok() == tbs.subject.to_der().ok();
     let ski = exts.find(oids::ID_CE_SUBJECT_KEY_IDENTIFIER).is_some();
     if exts.is_ca() {
         if exts.ca.is_some_and(|(critical, _)| !critical) {
-            out.push(Finding::new(rules::CA_BASIC_CONSTRAINTS_NOT_CRITICAL, None));
+            out.push(finding(rules::CA_BASIC_CONSTRAINTS_NOT_CRITICAL, None));
         }
         match exts.key_usage {
-            None => out.push(Finding::new(rules::CA_KEY_USAGE_MISSING, None)),
+            None => out.push(finding(rules::CA_KEY_USAGE_MISSING, None)),
             Some((_, ku)) if !ku.contains(Bit::KeyCertSign) => {
-                out.push(Finding::new(rules::CA_KEY_CERT_SIGN_MISSING, None));
+                out.push(finding(rules::CA_KEY_CERT_SIGN_MISSING, None));
             }
             Some(_) => {}
         }
         if !ski {
-            out.push(Finding::new(rules::CA_SKI_MISSING, None));
+            out.push(finding(rules::CA_SKI_MISSING, None));
         }
     } else {
         if exts
             .key_usage
             .is_some_and(|(_, ku)| ku.contains(Bit::KeyCertSign))
         {
-            out.push(Finding::new(rules::KEY_CERT_SIGN_NOT_CA, None));
+            out.push(finding(rules::KEY_CERT_SIGN_NOT_CA, None));
         }
         if !ski {
-            out.push(Finding::new(rules::SKI_MISSING, None));
+            out.push(finding(rules::SKI_MISSING, None));
         }
     }
     if exts.path_len_without_ca
@@ -298,10 +270,10 @@ fn lint_parts(tbs: &Parts<'_>, profile: Profile, now: SystemTime) -> Vec<Finding
                 .key_usage
                 .is_some_and(|(_, ku)| !ku.contains(Bit::KeyCertSign)))
     {
-        out.push(Finding::new(rules::PATH_LEN_NOT_CA, None));
+        out.push(finding(rules::PATH_LEN_NOT_CA, None));
     }
     if !self_issued && !matches!(ext::authority_key_id(list), Ok(Some(_))) {
-        out.push(Finding::new(rules::AKI_MISSING, None));
+        out.push(finding(rules::AKI_MISSING, None));
     }
     let key = inspect::describe_spki(tbs.spki).key;
     usage::common(&exts, &key, &mut out);
@@ -314,12 +286,12 @@ pub fn lint_csr(req: &CertReq, profile: Profile) -> Vec<Finding> {
     let mut out = Vec::new();
     weak_hash(&req.algorithm.oid, &mut out);
     if let Err(Error::BadSignature { .. }) = csr::verify(req) {
-        out.push(Finding::new(rules::CSR_SIGNATURE, None));
+        out.push(finding(rules::CSR_SIGNATURE, None));
     }
     let list = match csr::requested_extensions(req) {
         Ok(l) => l,
         Err(e) => {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::EXTENSION_MALFORMED,
                 Some(format!("extensionRequest: {}", inspect::error_text(&e))),
             ));
@@ -329,14 +301,14 @@ pub fn lint_csr(req: &CertReq, profile: Profile) -> Vec<Finding> {
     let exts = Exts::new(&list, &mut out);
     let san = exts.find(oids::ID_CE_SUBJECT_ALT_NAME);
     if req.info.subject.iter_rdn().next().is_none() && !san.is_some_and(|s| s.critical) {
-        out.push(Finding::new(rules::SUBJECT_EMPTY_SAN, None));
+        out.push(finding(rules::SUBJECT_EMPTY_SAN, None));
     }
     if !exts.is_ca()
         && exts
             .key_usage
             .is_some_and(|(_, ku)| ku.contains(Bit::KeyCertSign))
     {
-        out.push(Finding::new(rules::KEY_CERT_SIGN_NOT_CA, None));
+        out.push(finding(rules::KEY_CERT_SIGN_NOT_CA, None));
     }
     let key = inspect::describe_spki(&req.info.public_key).key;
     usage::common(&exts, &key, &mut out);
@@ -346,14 +318,14 @@ pub fn lint_csr(req: &CertReq, profile: Profile) -> Vec<Finding> {
 
 fn serial(b: &[u8], out: &mut Vec<Finding>) {
     if b.iter().all(|x| *x == 0) {
-        out.push(Finding::new(rules::SERIAL_ZERO, None));
+        out.push(finding(rules::SERIAL_ZERO, None));
     } else if b.first().is_some_and(|x| x & 0x80 != 0) {
-        out.push(Finding::new(rules::SERIAL_NEGATIVE, None));
+        out.push(finding(rules::SERIAL_NEGATIVE, None));
     }
     // The magnitude: a leading 0x00 only carries the sign.
     let magnitude = if b.first() == Some(&0) { &b[1..] } else { b };
     if magnitude.len() > 20 {
-        out.push(Finding::new(
+        out.push(finding(
             rules::SERIAL_TOO_LONG,
             Some(format!("{} octets", magnitude.len())),
         ));
@@ -364,7 +336,7 @@ fn weak_hash(oid: &der::oid::ObjectIdentifier, out: &mut Vec<Finding>) {
     if let Some((name, names::Hash::Md2 | names::Hash::Md5 | names::Hash::Sha1)) =
         names::signature(oid)
     {
-        out.push(Finding::new(rules::SIGNATURE_WEAK_HASH, Some(name.into())));
+        out.push(finding(rules::SIGNATURE_WEAK_HASH, Some(name.into())));
     }
 }
 
@@ -372,7 +344,7 @@ fn validity(not_before: &TimeInfo, not_after: &TimeInfo, now: SystemTime, out: &
     for (which, t) in [("notBefore", not_before), ("notAfter", not_after)] {
         let year: u32 = t.time.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
         if t.encoding == "GeneralizedTime" && year < 2050 {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::TIME_ENCODING,
                 Some(format!("{which} {}", t.time)),
             ));
@@ -383,14 +355,14 @@ fn validity(not_before: &TimeInfo, not_after: &TimeInfo, now: SystemTime, out: &
         Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
     };
     if not_before.unix > not_after.unix {
-        out.push(Finding::new(rules::VALIDITY_ORDER, None));
+        out.push(finding(rules::VALIDITY_ORDER, None));
     } else if now > not_after.unix {
-        out.push(Finding::new(
+        out.push(finding(
             rules::EXPIRED,
             Some(format!("notAfter {}", not_after.time)),
         ));
     } else if now < not_before.unix {
-        out.push(Finding::new(
+        out.push(finding(
             rules::NOT_YET_VALID,
             Some(format!("notBefore {}", not_before.time)),
         ));

@@ -185,6 +185,61 @@ pub struct Failure {
     pub chain: Vec<CertView>,
 }
 
+impl Failure {
+    /// What to do about it, where pki can say (`pki verify`'s options: `--ca`, `--untrusted`,
+    /// `--crl`, ...).
+    pub fn fix(&self) -> Option<String> {
+        let f = self;
+        let who = f
+            .chain
+            .get(f.depth)
+            .map(|c| crate::name::to_openssl_string(&c.subject))
+            .unwrap_or_default();
+        Some(match f.reason {
+            Reason::NoIssuer => "give the CA that issued it with --ca, and any intermediate with --untrusted".into(),
+            Reason::SelfSignedLeaf | Reason::SelfSignedInChain => {
+                "if this CA is yours, trust it with --ca; otherwise the certificate is not from your PKI".into()
+            }
+            Reason::TrustedNoIssuer => "give its root CA with --ca, or pass --partial-chain to trust the intermediate itself".into(),
+            Reason::Expired | Reason::NotYetValid => format!("reissue {who} with a validity period that covers the time of use (pki init remakes a deleted file)"),
+            Reason::EkuMissing => format!(
+                "{who} lacks the purpose: etcd members dial each other with their peer certificate, so peer and server certificates need both; reissue it with extendedKeyUsage = serverAuth, clientAuth"
+            ),
+            Reason::LeafKeyUsage => format!("reissue {who} with keyUsage = critical, digitalSignature, keyEncipherment"),
+            Reason::NotCa | Reason::KeyUsageNoCertSign => format!(
+                "{who} signed a certificate but is not a CA: issue certificates from a CA whose certificate has basicConstraints = critical, CA:TRUE and keyUsage keyCertSign"
+            ),
+            Reason::HostnameMismatch | Reason::IpMismatch => format!(
+                "reissue {who} with the name in subjectAltName (pki init --node NAME=ADDRESS); clients check the SAN, not the CN"
+            ),
+            Reason::WeakSignatureAlgorithm => "reissue it with SHA-256 and an RSA or ECDSA key (or pass --allow-sha1 or --allow-dsa to accept it knowingly)".into(),
+            Reason::WeakKey => "reissue it with an RSA key of 2048 bits or more (or lower --min-rsa-bits knowingly)".into(),
+            Reason::CrlMissing | Reason::CrlExpired | Reason::CrlNotYetValid => {
+                "give a current CRL of each CA of the path with --crl".into()
+            }
+            Reason::Revoked => format!("{who} is revoked: issue a new certificate and replace it"),
+            _ => return None,
+        })
+    }
+
+    /// The failure as a [`Finding`](crate::finding::Finding): the reason's id and plain words,
+    /// the detail, the subject of the certificate at the failing depth, and [`Failure::fix`].
+    /// A verdict pki cannot reach (an unsupported feature) is an error too: it fails closed.
+    pub fn finding(&self) -> crate::finding::Finding {
+        let mut f = crate::finding::Finding::new(
+            self.reason.id(),
+            crate::finding::Severity::Error,
+            self.reason.plain(),
+        )
+        .detail(self.detail.clone());
+        if let Some(c) = self.chain.get(self.depth) {
+            f = f.subject(crate::name::to_openssl_string(&c.subject));
+        }
+        f.fix = self.fix();
+        f
+    }
+}
+
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

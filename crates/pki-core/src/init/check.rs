@@ -57,6 +57,34 @@ impl fmt::Display for Mismatch {
     }
 }
 
+impl Mismatch {
+    /// The mismatch of the skipped file `file` as a [`Finding`](crate::finding::Finding): a
+    /// warning (`pki init` skips the file, as the script does), an error under `--strict`.
+    pub fn finding(&self, file: &std::path::Path, strict: bool) -> crate::finding::Finding {
+        use crate::finding::{Finding, Severity};
+        let severity = if strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let id = match self {
+            Mismatch::Key { .. } => "skipped-key-mismatch",
+            Mismatch::Issuer { .. } => "skipped-issuer-mismatch",
+            Mismatch::Sans { .. } => "skipped-san-mismatch",
+            Mismatch::Expired { .. } => "skipped-expired",
+            Mismatch::Unreadable { .. } => "skipped-unreadable",
+        };
+        let mut f = Finding::new(id, severity, self.to_string()).in_file(file);
+        if let Mismatch::Unreadable { source, .. } = self {
+            f = f.detail(source.to_string());
+        }
+        f.fix(format!(
+            "remove {} and run pki init again: it makes the file anew",
+            file.display()
+        ))
+    }
+}
+
 impl std::error::Error for Mismatch {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -7,7 +7,7 @@ use std::{collections::BTreeSet, time::SystemTime};
 use der::oid::db::rfc5280 as oids;
 use x509_cert::{crl::CertificateList, ext::Extension};
 
-use super::{Finding, rules, weak_hash};
+use super::{Finding, finding, rules, weak_hash};
 use crate::inspect::{ExtValue, TimeInfo, describe_extension, format::unix_secs, oids as names};
 
 /// Extensions a CRL may carry that pki knows (RFC 5280 5.2).
@@ -38,16 +38,16 @@ fn extensions(list: &[Extension], known: &[der::oid::ObjectIdentifier], out: &mu
     let mut seen = BTreeSet::new();
     for e in list {
         if !seen.insert(e.extn_id) {
-            out.push(Finding::new(rules::EXTENSION_DUPLICATE, Some(ext_name(e))));
+            out.push(finding(rules::EXTENSION_DUPLICATE, Some(ext_name(e))));
         }
         if let ExtValue::Malformed { error } = describe_extension(e).value {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::EXTENSION_MALFORMED,
                 Some(format!("{}: {error}", ext_name(e))),
             ));
         }
         if e.critical && !known.contains(&e.extn_id) {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::EXTENSION_UNKNOWN_CRITICAL,
                 Some(ext_name(e)),
             ));
@@ -58,7 +58,7 @@ fn extensions(list: &[Extension], known: &[der::oid::ObjectIdentifier], out: &mu
 fn time_encoding(which: &str, t: &TimeInfo, out: &mut Vec<Finding>) {
     let year: u32 = t.time.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
     if t.encoding == "GeneralizedTime" && year < 2050 {
-        out.push(Finding::new(
+        out.push(finding(
             rules::CRL_TIME_ENCODING,
             Some(format!("{which} {}", t.time)),
         ));
@@ -77,26 +77,26 @@ pub fn lint_crl(list: &CertificateList, now: SystemTime) -> Vec<Finding> {
         .flatten()
         .any(|r| r.crl_entry_extensions.is_some());
     if tbs.version == x509_cert::Version::V1 && (!exts.is_empty() || has_entry_exts) {
-        out.push(Finding::new(rules::CRL_VERSION, None));
+        out.push(finding(rules::CRL_VERSION, None));
     }
     if list.signature_algorithm != tbs.signature {
-        out.push(Finding::new(rules::CRL_SIGNATURE_MISMATCH, None));
+        out.push(finding(rules::CRL_SIGNATURE_MISMATCH, None));
     }
     weak_hash(&list.signature_algorithm.oid, &mut out);
     if tbs.issuer.iter_rdn().next().is_none() {
-        out.push(Finding::new(rules::CRL_ISSUER_EMPTY, None));
+        out.push(finding(rules::CRL_ISSUER_EMPTY, None));
     }
     let this = TimeInfo::new(&tbs.this_update);
     time_encoding("thisUpdate", &this, &mut out);
     let t = unix_secs(now);
     match tbs.next_update.as_ref().map(TimeInfo::new) {
-        None => out.push(Finding::new(rules::CRL_NEXT_UPDATE_MISSING, None)),
+        None => out.push(finding(rules::CRL_NEXT_UPDATE_MISSING, None)),
         Some(next) => {
             time_encoding("nextUpdate", &next, &mut out);
             if next.unix < this.unix {
-                out.push(Finding::new(rules::CRL_UPDATE_ORDER, None));
+                out.push(finding(rules::CRL_UPDATE_ORDER, None));
             } else if t > next.unix {
-                out.push(Finding::new(
+                out.push(finding(
                     rules::CRL_EXPIRED,
                     Some(format!("nextUpdate {}", next.time)),
                 ));
@@ -104,18 +104,18 @@ pub fn lint_crl(list: &CertificateList, now: SystemTime) -> Vec<Finding> {
         }
     }
     if t < this.unix {
-        out.push(Finding::new(
+        out.push(finding(
             rules::CRL_NOT_YET_VALID,
             Some(format!("thisUpdate {}", this.time)),
         ));
     }
     extensions(exts, CRL_EXTENSIONS, &mut out);
     if find(oids::ID_CE_AUTHORITY_KEY_IDENTIFIER).is_none() {
-        out.push(Finding::new(rules::CRL_AKI_MISSING, None));
+        out.push(finding(rules::CRL_AKI_MISSING, None));
     }
     match find(oids::ID_CE_CRL_NUMBER) {
-        None => out.push(Finding::new(rules::CRL_NUMBER_MISSING, None)),
-        Some(e) if e.critical => out.push(Finding::new(rules::CRL_NUMBER_CRITICAL, None)),
+        None => out.push(finding(rules::CRL_NUMBER_MISSING, None)),
+        Some(e) if e.critical => out.push(finding(rules::CRL_NUMBER_CRITICAL, None)),
         Some(_) => {}
     }
     let delta = find(oids::ID_CE_DELTA_CRL_INDICATOR);
@@ -125,7 +125,7 @@ pub fn lint_crl(list: &CertificateList, now: SystemTime) -> Vec<Finding> {
         (idp, "issuingDistributionPoint"),
     ] {
         if e.is_some_and(|e| !e.critical) {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::CRL_EXTENSION_NOT_CRITICAL,
                 Some(what.into()),
             ));
@@ -141,7 +141,7 @@ pub fn lint_crl(list: &CertificateList, now: SystemTime) -> Vec<Finding> {
         )
     });
     if tbs.revoked_certificates.as_ref().is_some_and(Vec::is_empty) {
-        out.push(Finding::new(rules::CRL_EMPTY_LIST, None));
+        out.push(finding(rules::CRL_EMPTY_LIST, None));
     }
     let mut serials = BTreeSet::new();
     for r in tbs.revoked_certificates.iter().flatten() {
@@ -153,19 +153,19 @@ pub fn lint_crl(list: &CertificateList, now: SystemTime) -> Vec<Finding> {
             match describe_extension(e).value {
                 ExtValue::ReasonCode {
                     reason: "unspecified",
-                } => out.push(Finding::new(
+                } => out.push(finding(
                     rules::CRL_REASON_UNSPECIFIED,
                     Some(format!("serial {serial}")),
                 )),
                 ExtValue::ReasonCode {
                     reason: "removeFromCRL",
-                } if delta.is_none() => out.push(Finding::new(
+                } if delta.is_none() => out.push(finding(
                     rules::CRL_REMOVE_NOT_DELTA,
                     Some(format!("serial {serial}")),
                 )),
                 ExtValue::CertificateIssuer { .. } if !indirect => {
                     issuer_named = true;
-                    out.push(Finding::new(
+                    out.push(finding(
                         rules::CRL_CERTIFICATE_ISSUER_NOT_INDIRECT,
                         Some(format!("serial {serial}")),
                     ));
@@ -176,7 +176,7 @@ pub fn lint_crl(list: &CertificateList, now: SystemTime) -> Vec<Finding> {
         }
         // In an indirect CRL the same serial may be another issuer's.
         if !indirect && !issuer_named && !serials.insert(serial.clone()) {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::CRL_ENTRY_DUPLICATE,
                 Some(format!("serial {serial}")),
             ));

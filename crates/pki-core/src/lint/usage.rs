@@ -4,7 +4,7 @@
 use der::{Decode, oid::db::rfc5280 as oids};
 use x509_cert::ext::pkix::{SubjectAltName, name::GeneralName};
 
-use super::{Exts, Finding, Profile, rules};
+use super::{Exts, Finding, Profile, finding, rules};
 use crate::{
     ext::{self, KeyUsage, KeyUsageBit as Bit, San},
     inspect::KeyDetails,
@@ -14,15 +14,15 @@ use crate::{
 pub(super) fn common(exts: &Exts<'_>, key: &KeyDetails, out: &mut Vec<Finding>) {
     if let Some((critical, ku)) = exts.key_usage {
         if !critical {
-            out.push(Finding::new(rules::KEY_USAGE_NOT_CRITICAL, None));
+            out.push(finding(rules::KEY_USAGE_NOT_CRITICAL, None));
         }
         if ku.is_empty() {
-            out.push(Finding::new(rules::KEY_USAGE_EMPTY, None));
+            out.push(finding(rules::KEY_USAGE_EMPTY, None));
         }
         if (ku.contains(Bit::EncipherOnly) || ku.contains(Bit::DecipherOnly))
             && !ku.contains(Bit::KeyAgreement)
         {
-            out.push(Finding::new(rules::KEY_USAGE_ENCIPHER_ONLY, None));
+            out.push(finding(rules::KEY_USAGE_ENCIPHER_ONLY, None));
         }
         key_usage_for_key(&ku, key, out);
         if let Some(purposes) = &exts.eku {
@@ -30,7 +30,7 @@ pub(super) fn common(exts: &Exts<'_>, key: &KeyDetails, out: &mut Vec<Finding>) 
                 if let Some(allowed) = eku_bits(*p)
                     && !allowed.iter().any(|b| ku.contains(*b))
                 {
-                    out.push(Finding::new(
+                    out.push(finding(
                         rules::EKU_KEY_USAGE,
                         Some(format!(
                             "{} needs one of {}",
@@ -53,13 +53,10 @@ pub(super) fn common(exts: &Exts<'_>, key: &KeyDetails, out: &mut Vec<Finding>) 
     }
     if let KeyDetails::Rsa { bits, exponent, .. } = key {
         if *bits < 2048 {
-            out.push(Finding::new(
-                rules::RSA_KEY_SIZE,
-                Some(format!("{bits} bits")),
-            ));
+            out.push(finding(rules::RSA_KEY_SIZE, Some(format!("{bits} bits"))));
         }
         if exponent != "65537" {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::RSA_EXPONENT,
                 Some(format!("e = {exponent}")),
             ));
@@ -117,7 +114,7 @@ fn key_usage_for_key(ku: &KeyUsage, key: &KeyDetails, out: &mut Vec<Finding>) {
         .map(|b| b.conf_name())
         .collect();
     if !bad.is_empty() {
-        out.push(Finding::new(
+        out.push(finding(
             rules::KEY_USAGE_KEY_TYPE,
             Some(format!("{} with a {} key", bad.join(", "), key_name(key))),
         ));
@@ -135,7 +132,7 @@ fn key_name(key: &KeyDetails) -> String {
 
 fn san_names(names: &[GeneralName], out: &mut Vec<Finding>) {
     if names.is_empty() {
-        out.push(Finding::new(rules::SAN_EMPTY, None));
+        out.push(finding(rules::SAN_EMPTY, None));
     }
     for gn in names {
         let (text, check): (String, fn(&str) -> crate::Result<San>) = match gn {
@@ -145,17 +142,14 @@ fn san_names(names: &[GeneralName], out: &mut Vec<Finding>) {
             GeneralName::IpAddress(o) => {
                 let n = o.as_bytes().len();
                 if n != 4 && n != 16 {
-                    out.push(Finding::new(
-                        rules::SAN_IP_LENGTH,
-                        Some(format!("{n} octets")),
-                    ));
+                    out.push(finding(rules::SAN_IP_LENGTH, Some(format!("{n} octets"))));
                 }
                 continue;
             }
             _ => continue,
         };
         if text.is_empty() {
-            out.push(Finding::new(rules::SAN_EMPTY_NAME, None));
+            out.push(finding(rules::SAN_EMPTY_NAME, None));
             continue;
         }
         if check(&text).is_err() {
@@ -164,7 +158,7 @@ fn san_names(names: &[GeneralName], out: &mut Vec<Finding>) {
                 GeneralName::Rfc822Name(_) => rules::SAN_EMAIL,
                 _ => rules::SAN_URI,
             };
-            out.push(Finding::new(rule, Some(format!("{text:?}"))));
+            out.push(finding(rule, Some(format!("{text:?}"))));
         }
     }
 }
@@ -174,13 +168,13 @@ pub(super) fn etcd(exts: &Exts<'_>, key: &KeyDetails, profile: Profile, out: &mu
         return;
     }
     match &exts.eku {
-        None => out.push(Finding::new(rules::ETCD_EKU_MISSING, None)),
+        None => out.push(finding(rules::ETCD_EKU_MISSING, None)),
         Some(_) => {
             if profile.serves() && !exts.has_eku(ext::Eku::ServerAuth) {
-                out.push(Finding::new(rules::ETCD_SERVER_AUTH, None));
+                out.push(finding(rules::ETCD_SERVER_AUTH, None));
             }
             if profile.connects() && !exts.has_eku(ext::Eku::ClientAuth) {
-                out.push(Finding::new(rules::ETCD_CLIENT_AUTH, None));
+                out.push(finding(rules::ETCD_CLIENT_AUTH, None));
             }
         }
     }
@@ -191,10 +185,10 @@ pub(super) fn etcd(exts: &Exts<'_>, key: &KeyDetails, profile: Profile, out: &mu
         .find(oids::ID_CE_SUBJECT_ALT_NAME)
         .and_then(|s| SubjectAltName::from_der(s.extn_value.as_bytes()).ok())
     {
-        None => out.push(Finding::new(rules::ETCD_SAN_MISSING, None)),
+        None => out.push(finding(rules::ETCD_SAN_MISSING, None)),
         Some(san) => {
             if !san.0.iter().any(|g| matches!(g, GeneralName::IpAddress(_))) {
-                out.push(Finding::new(rules::ETCD_SAN_IP, None));
+                out.push(finding(rules::ETCD_SAN_IP, None));
             }
         }
     }
@@ -205,7 +199,7 @@ pub(super) fn etcd(exts: &Exts<'_>, key: &KeyDetails, profile: Profile, out: &mu
             .map(|b| b.conf_name())
             .collect();
         if !missing.is_empty() {
-            out.push(Finding::new(
+            out.push(finding(
                 rules::ETCD_KEY_USAGE,
                 Some(format!("missing {}", missing.join(", "))),
             ));
