@@ -5,8 +5,9 @@
 //!    `watch db_ --prefix` sees a later `put db_port`. The same server refuses a client without
 //!    a certificate, a client certificate from another CA (another `pki init`), plain http, and
 //!    a certificate that lacks clientAuth (`without-client-auth`, in the tests crate); each
-//!    refusal must also appear, with its TLS reason, in etcd's log. `member list` shows the
-//!    advertised URLs of the configuration.
+//!    refusal must also appear, with its TLS reason, in etcd's log. Before each, `pki etcd
+//!    check` must predict it from the files alone, quoting that reason (and pass the good
+//!    client). `member list` shows the advertised URLs of the configuration.
 //! 2. Three members on 127.0.0.1 (one port pair each) with peer TLS on peer.crt and peer
 //!    client-cert-auth: they form a cluster, all agree on one leader, list the configured
 //!    URLs, refuse a client without a certificate on a peer port, and a key written through
@@ -24,6 +25,7 @@ mod procs;
 use std::{
     fs,
     io::{BufRead, BufReader},
+    path::Path,
     process::{Command, Stdio},
     sync::mpsc,
     thread,
@@ -199,10 +201,54 @@ fn single(work: &mut Work) -> Res {
             "incompatible key usage",
         ),
     ];
+    // `pki etcd check` passes the good client, and predicts each refusal by the files alone,
+    // quoting the text that the refusal then puts in etcd's log.
+    predicted(work, &config, &ca, Some((&crt, &key)), None)?;
     for (what, endpoint, tls, reason) in cases {
+        if let Some(t) = tls {
+            predicted(work, &config, t.ca, t.cert, Some((what, reason)))?;
+        }
         refused(work, i, what, endpoint, tls, reason)?;
     }
     work.etcds[i].stop()
+}
+
+/// `pki etcd check CONFIG --cacert CA [--cert C --key K]`: exit 0 without `refusal`; with
+/// it, exit 1 and the reason quoted in the output.
+fn predicted(
+    work: &Work,
+    config: &Path,
+    ca: &Path,
+    cert: Option<(&Path, &Path)>,
+    refusal: Option<(&str, &str)>,
+) -> Res {
+    let bin = release_dir().join("pki");
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(&work.root)
+        .args(["etcd", "check"])
+        .arg(config)
+        .arg("--cacert")
+        .arg(ca);
+    if let Some((c, k)) = cert {
+        cmd.arg("--cert").arg(c).arg("--key").arg(k);
+    }
+    let out = bounded(&mut cmd)?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    match refusal {
+        None if out.status.success() => {
+            println!("ok: pki etcd check passes the good client");
+            Ok(())
+        }
+        None => Err(format!("pki etcd check refused the good client:\n{text}")),
+        Some((what, reason)) if out.status.code() == Some(1) && text.contains(reason) => {
+            println!("ok: pki etcd check predicts: {what} ({reason})");
+            Ok(())
+        }
+        Some((what, reason)) => Err(format!(
+            "pki etcd check did not predict {what} ({reason:?}), exit {:?}:\n{text}",
+            out.status.code()
+        )),
+    }
 }
 
 /// etcdctl through `tls` to `endpoint` fails, and the log of `work.etcds[i]` gains a line with

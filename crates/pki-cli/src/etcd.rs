@@ -1,4 +1,5 @@
-//! `pki etcd config`: etcd's configuration for one member of a set made by `pki init`.
+//! `pki etcd config`: etcd's configuration for one member of a set made by `pki init`;
+//! `pki etcd check`: what etcd and its clients will say of a configuration's TLS files.
 
 use std::{net::IpAddr, path::PathBuf, process::ExitCode};
 
@@ -17,6 +18,42 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     Config(ConfigArgs),
+    Check(CheckArgs),
+}
+
+/// Say, before etcd does, why etcd or its clients will refuse a configuration's TLS files.
+///
+/// Reads etcd's configuration as etcd takes it: each CONFIG (the YAML of `etcd
+/// --config-file`; several are the members of one cluster), then the ETCD_* variables, then
+/// etcd's own flags after `--`. Each finding gives the rule id, the file, what is wrong, and
+/// the exact text etcd or the client will print, with the fix. Exit 0 when etcd will work
+/// (warnings allowed), 1 when it will not, 2 when the configuration cannot be read.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// etcd configuration files (`--config-file` YAML).
+    #[arg(value_name = "CONFIG")]
+    configs: Vec<PathBuf>,
+    /// The CA file a client verifies etcd with (etcdctl --cacert).
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<PathBuf>,
+    /// The certificate a client presents (etcdctl --cert).
+    #[arg(long, value_name = "FILE")]
+    cert: Option<PathBuf>,
+    /// The key of --cert (etcdctl --key).
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Judge at this time (RFC 3339 or Unix seconds) instead of now.
+    #[arg(long, value_name = "TIME", value_parser = crate::show::parse_now)]
+    at: Option<std::time::SystemTime>,
+    /// Warn about certificates that expire within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    warn_days: u32,
+    /// One JSON document (schema pki.etcd-check.v1) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// etcd's own flags (`--cert-file=...`), after `--`.
+    #[arg(last = true, value_name = "ETCD-FLAGS")]
+    flags: Vec<String>,
 }
 
 /// Print the etcd.yaml (`etcd --config-file`) of one node of a set made by `pki init`.
@@ -76,6 +113,7 @@ fn port(s: &str) -> std::result::Result<(Option<String>, u16), String> {
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Config(a) => config(a),
+        Command::Check(a) => check(a),
     }
 }
 
@@ -119,4 +157,88 @@ fn config(a: ConfigArgs) -> Result<ExitCode> {
     let yaml = c.to_yaml()?;
     crate::out(format_args!("{}", yaml.trim_end_matches('\n')));
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(a: CheckArgs) -> Result<ExitCode> {
+    use pki_core::etcd::check::{self, CheckOptions, ClientFiles, Member};
+    let env = |k: &str| std::env::var(k).ok();
+    let mut members = Vec::new();
+    for path in &a.configs {
+        let mut m = check::read_config(path)?;
+        m.apply_env(&env)?;
+        m.apply_flags(&a.flags)?;
+        members.push(m);
+    }
+    if a.configs.is_empty() {
+        let mut m = Member {
+            source: "flags".into(),
+            ..Member::default()
+        };
+        m.apply_env(&env)?;
+        m.apply_flags(&a.flags)?;
+        members.push(m);
+    }
+    let client = (a.cacert.is_some() || a.cert.is_some() || a.key.is_some()).then(|| ClientFiles {
+        cacert: a.cacert.clone(),
+        cert: a.cert.clone(),
+        key: a.key.clone(),
+    });
+    let at = a.at.unwrap_or_else(std::time::SystemTime::now);
+    let o = CheckOptions {
+        at: pki_core::verify::unix_time(at),
+        warn_days: a.warn_days,
+        client,
+    };
+    let findings = check::check(&members, &o);
+    let fails = findings
+        .iter()
+        .any(|f| f.severity == pki_core::finding::Severity::Error);
+    if a.json {
+        let doc = serde_json::json!({
+            "schema": "pki.etcd-check.v1",
+            "members": members.iter().map(|m| serde_json::json!({
+                "name": m.name, "source": m.source,
+            })).collect::<Vec<_>>(),
+            "verdict": if fails { "will-fail" } else { "will-work" },
+            "findings": findings,
+        });
+        crate::out(format_args!("{doc}"));
+    } else {
+        let names: Vec<String> = members
+            .iter()
+            .map(|m| format!("{} ({})", m.name, m.source))
+            .collect();
+        crate::out(format_args!(
+            "{}: {}: {}",
+            pki_core::text::printable(&names.join(", ")),
+            if fails {
+                "etcd will fail"
+            } else {
+                "etcd will work"
+            },
+            pki_core::finding::summary(&findings)
+        ));
+        for f in &findings {
+            let file = f
+                .file
+                .as_ref()
+                .map(|p| {
+                    format!(
+                        "    file: {}\n",
+                        pki_core::text::printable(&p.display().to_string())
+                    )
+                })
+                .unwrap_or_default();
+            crate::out(format_args!(
+                "{}{}",
+                f.text(false).trim_end(),
+                if file.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{}", file.trim_end())
+                }
+            ));
+        }
+    }
+    Ok(ExitCode::from(u8::from(fails)))
 }

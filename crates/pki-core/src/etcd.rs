@@ -418,5 +418,6 @@ pub fn scalar(s: &str) -> Cow<'_, str> {
     Cow::Owned(q)
 }
 
+pub mod check;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,366 @@
+//! `pki etcd check`: good sets (pki's, and the seed's etcd.yaml on OpenSSL 3.0.19's set)
+//! pass; each broken set, made with pki and with the real openssl, is predicted with its rule
+//! id and the exact text Go's crypto/tls or crypto/x509 and etcd will print. (`cargo xtask
+//! e2e` confirms the client-side predictions against a running etcd.)
+
+mod util;
+
+use std::fs;
+
+use serde_json::Value;
+use util::{TestDir, data_path, openssl, pki, reference};
+
+/// A pki set for etcd01 at `addr`, and its etcd.yaml as `pki etcd config` writes it.
+fn set(d: &TestDir, dir: &str, addr: &str) -> String {
+    pki(d, &["init", dir, "--node", &format!("etcd01={addr}")], &[]).ok();
+    let yaml = pki(d, &["etcd", "config", "etcd01", "--dir", dir], &[])
+        .ok()
+        .stdout();
+    let file = format!("{dir}.yaml");
+    fs::write(d.join(&file), yaml).expect("write");
+    file
+}
+
+fn check(d: &TestDir, args: &[&str], env: &[(&str, &str)]) -> util::Run {
+    pki(d, &[&["etcd", "check"][..], args].concat(), env)
+}
+
+/// Exit 1, and the rule and quote in the text output.
+fn predicts(d: &TestDir, args: &[&str], rule: &str, quote: &str) {
+    let r = check(d, args, &[]);
+    assert_eq!(r.code(), Some(1), "{args:?}: {}", r.stdout());
+    let out = r.stdout();
+    assert!(
+        out.contains(&format!("error   {rule}: ")),
+        "{args:?}: no {rule}:\n{out}"
+    );
+    assert!(out.contains(quote), "{args:?}: no {quote:?}:\n{out}");
+}
+
+#[test]
+fn good_sets_pass() {
+    let d = TestDir::new("etcd-check");
+    let yaml = set(&d, "certs", "127.0.0.1");
+    let r = check(&d, &[&yaml], &[]).ok();
+    assert_eq!(
+        r.stdout(),
+        format!("etcd01 ({yaml}): etcd will work: no findings\n")
+    );
+    check(
+        &d,
+        &[
+            &yaml,
+            "--cacert",
+            "certs/ca.crt",
+            "--cert",
+            "certs/client.crt",
+            "--key",
+            "certs/client.key",
+        ],
+        &[],
+    )
+    .ok();
+    // The seed's own etcd.yaml on the seed's files as OpenSSL 3.0.19 made them (paths are
+    // relative to etcd's working folder): etcd works, but ignores the seed's misspelt
+    // advertise-client-url, and then advertises the default http URL.
+    let seed = TestDir::new("etcd-check-seed");
+    fs::create_dir_all(seed.join("certs")).expect("mkdir");
+    for f in ["ca.crt", "client.crt", "client.key", "peer.crt", "peer.key"] {
+        fs::copy(reference().join(f), seed.join(&format!("certs/{f}"))).expect("copy");
+    }
+    fs::copy(data_path("seed/etcd.yaml"), seed.join("etcd.yaml")).expect("copy");
+    let r = check(&seed, &["etcd.yaml", "--at", "2026-12-01T00:00:00Z"], &[]);
+    assert_eq!(r.code(), Some(0), "{}", r.stdout());
+    let out = r.stdout();
+    assert!(!out.contains("error "), "{out}");
+    assert!(out.contains("warning config-key-ignored"), "{out}");
+    assert!(out.contains("write advertise-client-urls"), "{out}");
+}
+
+#[test]
+fn broken_files_are_predicted_with_the_text_go_prints() {
+    let d = TestDir::new("etcd-check");
+    let yaml = set(&d, "certs", "127.0.0.1");
+    let text = fs::read_to_string(d.join(&yaml)).expect("read");
+    let variant = |name: &str, from: &str, to: &str| {
+        assert!(text.contains(from), "{from}");
+        fs::write(d.join(name), text.replace(from, to)).expect("write");
+    };
+    variant(
+        "mismatch.yaml",
+        "key-file: certs/client.key",
+        "key-file: certs/peer.key",
+    );
+    predicts(
+        &d,
+        &["mismatch.yaml"],
+        "key-mismatch",
+        "tls: private key does not match public key",
+    );
+    variant(
+        "swapped.yaml",
+        "cert-file: certs/client.crt",
+        "cert-file: certs/client.key",
+    );
+    predicts(
+        &d,
+        &["swapped.yaml"],
+        "cert-is-key",
+        "tls: failed to find certificate PEM data in certificate input, but did find a private \
+         key; PEM inputs may have been switched",
+    );
+    variant(
+        "keycert.yaml",
+        "key-file: certs/client.key",
+        "key-file: certs/client.crt",
+    );
+    predicts(
+        &d,
+        &["keycert.yaml"],
+        "key-is-certificate",
+        "tls: found a certificate rather than a key in the PEM for the private key",
+    );
+    variant(
+        "missing.yaml",
+        "cert-file: certs/client.crt",
+        "cert-file: certs/nothing.crt",
+    );
+    predicts(
+        &d,
+        &["missing.yaml"],
+        "file-unreadable",
+        "open certs/nothing.crt: no such file or directory",
+    );
+    // An encrypted key, as openssl writes one.
+    openssl(
+        &d,
+        &[
+            "pkey",
+            "-in",
+            "certs/client.key",
+            "-aes256",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "enc.key",
+        ],
+    )
+    .ok();
+    variant(
+        "enc.yaml",
+        "key-file: certs/client.key",
+        "key-file: enc.key",
+    );
+    predicts(
+        &d,
+        &["enc.yaml"],
+        "key-encrypted",
+        "tls: failed to parse private key",
+    );
+    // Expired at --at.
+    predicts(
+        &d,
+        &[&yaml, "--at", "2099-01-01T00:00:00Z"],
+        "cert-expired",
+        "x509: certificate has expired or is not yet valid: current time 2099-01-01T00:00:00Z is after",
+    );
+    // The advertised address is not in the SAN.
+    variant(
+        "san.yaml",
+        "advertise-client-urls: https://127.0.0.1:2379",
+        "advertise-client-urls: https://10.0.0.4:2379",
+    );
+    predicts(
+        &d,
+        &["san.yaml"],
+        "san-missing-host",
+        "x509: certificate is valid for 127.0.0.1, 127.0.0.1, not 10.0.0.4",
+    );
+    // An IP written as a DNS name, by the real openssl.
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "dns.key",
+            "-subj",
+            "/CN=etcd01",
+            "-out",
+            "dns.csr",
+        ],
+    )
+    .ok();
+    fs::write(
+        d.join("dns.cnf"),
+        "[e]\nsubjectAltName = DNS:10.0.0.4\nextendedKeyUsage = serverAuth, clientAuth\n",
+    )
+    .expect("write");
+    for (out, ext) in [("dns.crt", "e"), ("noclient.crt", "n")] {
+        if ext == "n" {
+            fs::write(
+                d.join("dns.cnf"),
+                "[e]\nsubjectAltName = DNS:10.0.0.4\nextendedKeyUsage = serverAuth, clientAuth\n\
+                 [n]\nsubjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n",
+            )
+            .expect("write");
+        }
+        openssl(
+            &d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "dns.csr",
+                "-CA",
+                "certs/ca.crt",
+                "-CAkey",
+                "certs/ca.key",
+                "-set_serial",
+                "77",
+                "-extfile",
+                "dns.cnf",
+                "-extensions",
+                ext,
+                "-out",
+                out,
+            ],
+        )
+        .ok();
+    }
+    let dns = text
+        .replace(
+            "advertise-client-urls: https://127.0.0.1:2379",
+            "advertise-client-urls: https://10.0.0.4:2379",
+        )
+        .replace("cert-file: certs/client.crt", "cert-file: dns.crt")
+        .replace("key-file: certs/client.key", "key-file: dns.key");
+    fs::write(d.join("dns.yaml"), dns).expect("write");
+    predicts(
+        &d,
+        &["dns.yaml"],
+        "san-missing-host",
+        "x509: cannot validate certificate for 10.0.0.4 because it doesn't contain any IP SANs",
+    );
+    // A peer certificate without clientAuth: members dial each other with it.
+    variant(
+        "peer.yaml",
+        "cert-file: certs/peer.crt",
+        "cert-file: noclient.crt",
+    );
+    let peer = fs::read_to_string(d.join("peer.yaml"))
+        .expect("read")
+        .replace("key-file: certs/peer.key", "key-file: dns.key");
+    fs::write(d.join("peer.yaml"), peer).expect("write");
+    predicts(
+        &d,
+        &["peer.yaml"],
+        "eku-client-auth-missing",
+        "tls: failed to verify client certificate: x509: certificate specifies an incompatible \
+         key usage",
+    );
+}
+
+#[test]
+fn clients_flags_and_environment() {
+    let d = TestDir::new("etcd-check");
+    let yaml = set(&d, "certs", "127.0.0.1");
+    set(&d, "other", "127.0.0.1");
+    predicts(
+        &d,
+        &[
+            &yaml,
+            "--cacert",
+            "certs/ca.crt",
+            "--cert",
+            "other/client.crt",
+            "--key",
+            "other/client.key",
+        ],
+        "client-untrusted",
+        "tls: failed to verify client certificate: x509: certificate signed by unknown authority",
+    );
+    predicts(
+        &d,
+        &[&yaml, "--cacert", "certs/ca.crt"],
+        "client-certificate-missing",
+        "tls: client didn't provide a certificate",
+    );
+    predicts(
+        &d,
+        &[&yaml, "--cacert", "other/ca.crt"],
+        "server-untrusted-by-client",
+        "x509: certificate signed by unknown authority",
+    );
+    // etcd's flags after --, and ETCD_* variables, without a file.
+    predicts(
+        &d,
+        &[
+            "--",
+            "--listen-client-urls=https://127.0.0.1:2379",
+            "--advertise-client-urls",
+            "https://127.0.0.1:2379",
+        ],
+        "https-without-tls",
+        "TLS key/cert (--cert-file, --key-file) must be provided for client url \
+         https://127.0.0.1:2379 with HTTPS scheme",
+    );
+    let r = check(
+        &d,
+        &[
+            "--",
+            "--listen-client-urls=https://127.0.0.1:2379",
+            "--advertise-client-urls=https://127.0.0.1:2379",
+        ],
+        &[
+            ("ETCD_CERT_FILE", "certs/client.crt"),
+            ("ETCD_KEY_FILE", "certs/peer.key"),
+        ],
+    );
+    assert_eq!(r.code(), Some(1));
+    assert!(
+        r.stdout().contains("error   key-mismatch: "),
+        "{}",
+        r.stdout()
+    );
+    // JSON: one document, every finding with its id.
+    let r = check(&d, &[&yaml, "--json", "--at", "2099-01-01T00:00:00Z"], &[]);
+    assert_eq!(r.code(), Some(1));
+    let doc: Value = serde_json::from_str(r.stdout().trim()).expect("JSON");
+    assert_eq!(doc["schema"], "pki.etcd-check.v1");
+    assert_eq!(doc["verdict"], "will-fail");
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"cert-expired"), "{ids:?}");
+}
+
+#[test]
+fn unreadable_configurations_exit_2() {
+    let d = TestDir::new("etcd-check");
+    fs::write(d.join("bad.yaml"), "name: [unclosed\n").expect("write");
+    fs::write(
+        d.join("alias.yaml"),
+        "a: &x [1, 2]\nb: [*x, *x, *x]\nname: etcd01\n",
+    )
+    .expect("write");
+    fs::write(d.join("list.yaml"), "- a\n- b\n").expect("write");
+    for (f, why) in [
+        ("bad.yaml", "not YAML"),
+        ("alias.yaml", "YAML aliases"),
+        ("list.yaml", "not a YAML mapping"),
+        ("none.yaml", "No such file"),
+    ] {
+        let r = check(&d, &[f], &[]);
+        assert_eq!(r.code(), Some(2), "{f}");
+        let err = r.stderr();
+        assert!(err.contains(f) && err.contains(why), "{f}: {err}");
+        assert_eq!(err.lines().count(), 1, "{f}: {err}");
+    }
+}
