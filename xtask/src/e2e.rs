@@ -205,23 +205,35 @@ fn single(work: &mut Work) -> Res {
     // quoting the text that the refusal then puts in etcd's log.
     predicted(work, &config, &ca, Some((&crt, &key)), None)?;
     for (what, endpoint, tls, reason) in cases {
-        if let Some(t) = tls {
-            predicted(work, &config, t.ca, t.cert, Some((what, reason)))?;
-        }
+        let quote = match tls {
+            Some(t) => predicted(work, &config, t.ca, t.cert, Some((what, reason)))?,
+            None => None,
+        };
         refused(work, i, what, endpoint, tls, reason)?;
+        // The whole text pki quoted is in etcd's log (which escapes its quotes).
+        if let Some(q) = quote {
+            let log = read_lossy(&work.etcds[i].log).replace("\\\"", "\"");
+            if !log.contains(&q) {
+                return Err(format!(
+                    "{what}: pki etcd check quoted {q:?}, not in etcd's log"
+                ));
+            }
+            println!("ok: etcd's log has the text pki etcd check quoted: {q}");
+        }
     }
     work.etcds[i].stop()
 }
 
 /// `pki etcd check CONFIG --cacert CA [--cert C --key K]`: exit 0 without `refusal`; with
-/// it, exit 1 and the reason quoted in the output.
+/// it, exit 1 and the reason quoted in the output. Returns the whole text it says etcd's log
+/// will show.
 fn predicted(
     work: &Work,
     config: &Path,
     ca: &Path,
     cert: Option<(&Path, &Path)>,
     refusal: Option<(&str, &str)>,
-) -> Res {
+) -> Res<Option<String>> {
     let bin = release_dir().join("pki");
     let mut cmd = Command::new(bin);
     cmd.current_dir(&work.root)
@@ -237,12 +249,17 @@ fn predicted(
     match refusal {
         None if out.status.success() => {
             println!("ok: pki etcd check passes the good client");
-            Ok(())
+            Ok(None)
         }
         None => Err(format!("pki etcd check refused the good client:\n{text}")),
         Some((what, reason)) if out.status.code() == Some(1) && text.contains(reason) => {
             println!("ok: pki etcd check predicts: {what} ({reason})");
-            Ok(())
+            const IN_LOG: &str = "etcd's log: \"";
+            Ok(text.lines().find_map(|l| {
+                let start = l.find(IN_LOG)? + IN_LOG.len();
+                let end = l.rfind("\")")?;
+                (end > start).then(|| l[start..end].to_owned())
+            }))
         }
         Some((what, reason)) => Err(format!(
             "pki etcd check did not predict {what} ({reason:?}), exit {:?}:\n{text}",
