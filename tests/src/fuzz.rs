@@ -52,6 +52,7 @@ pub const TARGETS: &[Target] = &[
     ("encrypted_key", encrypted_key),
     ("pkcs12", pkcs12_file),
     ("asn1parse", asn1parse),
+    ("etcd_config", etcd_config),
 ];
 
 /// The target named `name`.
@@ -197,6 +198,27 @@ pub fn pkcs12_file(data: &[u8]) {
 
 /// `asn1parse` over any bytes, whole and from each -strparse offset: no panic, and a listing
 /// of a successful parse has one line per object header found.
+/// etcd's configuration as `pki etcd check` reads it: the bytes as the YAML of
+/// `--config-file`, and their words as etcd's flags. Whatever reads is judged (against files
+/// that mostly do not exist) without a panic.
+pub fn etcd_config(data: &[u8]) {
+    use pki_core::etcd::check::{self, CheckOptions, Member};
+    let Some(text) = text(data) else { return };
+    let opts = CheckOptions {
+        at: 0,
+        warn_days: 30,
+        client: None,
+    };
+    if let Ok(m) = Member::from_yaml(std::path::Path::new("fuzz.yaml"), text) {
+        let _ = check::check(&[m], &opts);
+    }
+    let flags: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+    let mut m = Member::default();
+    if m.apply_flags(&flags).is_ok() {
+        let _ = check::check(&[m], &opts);
+    }
+}
+
 pub fn asn1parse(data: &[u8]) {
     let opts = pki_core::asn1parse::Options {
         indent: true,
