@@ -364,3 +364,70 @@ fn unreadable_configurations_exit_2() {
         assert_eq!(err.lines().count(), 1, "{f}: {err}");
     }
 }
+
+/// kubeadm's static pod manifest: the etcd container's flags, judged as etcd would take them.
+#[test]
+fn kubernetes_static_pod_manifests() {
+    let d = TestDir::new("etcd-check");
+    set(&d, "certs", "10.0.0.5");
+    let pod = |advertise: &str, key: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\n  namespace: kube-system\n\
+             spec:\n  containers:\n  - command:\n    - etcd\n    - --advertise-client-urls={advertise}\n\
+             \x20   - --cert-file=certs/client.crt\n    - --key-file={key}\n    - --client-cert-auth=true\n\
+             \x20   - --trusted-ca-file=certs/ca.crt\n    - --listen-client-urls=https://127.0.0.1:2379,{advertise}\n\
+             \x20   - --force-new-cluster\n    - --name\n    - etcd01\n\
+             \x20   - --peer-cert-file=certs/peer.crt\n    - --peer-key-file=certs/peer.key\n\
+             \x20   - --peer-trusted-ca-file=certs/ca.crt\n\
+             \x20   - --listen-peer-urls=https://10.0.0.5:2380\n\
+             \x20   - --initial-advertise-peer-urls=https://10.0.0.5:2380\n\
+             \x20   image: registry.k8s.io/etcd:3.5.9-0\n    name: etcd\n"
+        )
+    };
+    fs::write(
+        d.join("good.yaml"),
+        pod("https://10.0.0.5:2379", "certs/client.key"),
+    )
+    .expect("write");
+    let r = check(&d, &["good.yaml"], &[]);
+    assert_eq!(r.code(), Some(0), "{}", r.stdout());
+    assert!(
+        r.stdout().starts_with("etcd01 (good.yaml): etcd will work"),
+        "{}",
+        r.stdout()
+    );
+    fs::write(
+        d.join("san.yaml"),
+        pod("https://10.0.0.4:2379", "certs/client.key"),
+    )
+    .expect("write");
+    predicts(
+        &d,
+        &["san.yaml"],
+        "san-missing-host",
+        "x509: certificate is valid for 127.0.0.1, 10.0.0.5, not 10.0.0.4",
+    );
+    fs::write(
+        d.join("key.yaml"),
+        pod("https://10.0.0.5:2379", "certs/peer.key"),
+    )
+    .expect("write");
+    predicts(
+        &d,
+        &["key.yaml"],
+        "key-mismatch",
+        "tls: private key does not match public key",
+    );
+    fs::write(
+        d.join("nopod.yaml"),
+        "kind: Pod\nspec:\n  containers:\n  - name: x\n    command: [sh]\n",
+    )
+    .expect("write");
+    let r = check(&d, &["nopod.yaml"], &[]);
+    assert_eq!(r.code(), Some(2));
+    assert!(
+        r.stderr().contains("no container that runs etcd"),
+        "{}",
+        r.stderr()
+    );
+}

@@ -190,6 +190,9 @@ impl Member {
         let Some(map) = doc.as_hash() else {
             return Err(bad(&source, "the configuration is not a YAML mapping"));
         };
+        if doc["kind"].as_str() == Some("Pod") {
+            return Member::from_pod(&source, doc);
+        }
         for (k, v) in map {
             let Some(key) = k.as_str() else {
                 return Err(bad(&source, "a key that is not text"));
@@ -247,6 +250,57 @@ impl Member {
         Ok(m)
     }
 
+    /// A Kubernetes static pod manifest (kubeadm's /etc/kubernetes/manifests/etcd.yaml): the
+    /// flags of the container that runs etcd (its `command` after the program, then its
+    /// `args`), on etcd's defaults; its `env` entries with a `value` are `ETCD_*` variables.
+    fn from_pod(source: &str, pod: &Yaml) -> Result<Member> {
+        let containers = pod["spec"]["containers"]
+            .as_vec()
+            .ok_or_else(|| bad(source, "a Pod without spec.containers"))?;
+        let words = |y: &Yaml| -> Result<Vec<String>> {
+            match y {
+                Yaml::BadValue | Yaml::Null => Ok(Vec::new()),
+                Yaml::Array(items) => items
+                    .iter()
+                    .map(|i| {
+                        scalar(i).ok_or_else(|| bad(source, "a command word that is not text"))
+                    })
+                    .collect(),
+                _ => Err(bad(source, "a container command that is not a list")),
+            }
+        };
+        for c in containers {
+            let command = words(&c["command"])?;
+            let args = words(&c["args"])?;
+            let runs_etcd = command
+                .first()
+                .is_some_and(|p| p == "etcd" || p.ends_with("/etcd"));
+            if !runs_etcd {
+                continue;
+            }
+            let mut m = Member {
+                source: source.to_owned(),
+                ..Member::default()
+            };
+            let env: Vec<(String, String)> = c["env"]
+                .as_vec()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|e| {
+                            Some((e["name"].as_str()?.to_owned(), scalar(&e["value"])?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            m.apply_env(&|k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))?;
+            let flags: Vec<String> = command[1..].iter().chain(&args).cloned().collect();
+            m.apply_flags(&flags)
+                .map_err(|e| bad(source, format!("the etcd container's flags: {e}")))?;
+            return Ok(m);
+        }
+        Err(bad(source, "a Pod with no container that runs etcd"))
+    }
+
     /// `ETCD_*` variables, from `env` (the process environment in `pki`), for the settings
     /// pki checks; etcd lets flags override them.
     pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
@@ -283,9 +337,11 @@ impl Member {
                 name,
                 "client-cert-auth" | "peer-client-cert-auth" | "enable-grpc-gateway"
             );
+            // Go's flags: a flag followed by another flag (or by nothing) is a boolean one.
+            let next_is_flag = args.get(i + 1).is_none_or(|n| n.starts_with('-'));
             let value = match inline {
                 Some(v) => v,
-                None if boolean => "true".to_owned(),
+                None if boolean || (next_is_flag && !SETTINGS.contains(&name)) => "true".to_owned(),
                 None => {
                     i += 1;
                     args.get(i)
