@@ -4,6 +4,7 @@
 //! result and maps it to an exit status: 0 success (a skipped step is success), 1 findings,
 //! 2 error. Errors are printed once, as `pki: <message>: <cause>...`, on stderr.
 
+mod audit;
 mod etcd;
 mod init;
 mod lint;
@@ -35,6 +36,7 @@ enum Command {
     Show(show::Args),
     Lint(lint::Args),
     Verify(verify::Args),
+    Audit(audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Ok(code) => code,

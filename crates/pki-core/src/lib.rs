@@ -3,6 +3,7 @@
 //! operators script.
 
 pub mod asn1parse;
+pub mod audit;
 pub mod cert;
 pub mod conf;
 pub mod csr;
