@@ -3,7 +3,8 @@
 //! - `e2e`: the certificates of `pki init` secure a real etcd (one member, then three), checked
 //!   with etcdctl; see [`e2e`].
 //! - `bench [--runs N]`: `pki init` against the seed's `bash pki.sh` with the real openssl, in
-//!   the same run, and chain verification against `openssl speed rsa2048`, reported as ratios
+//!   the same run, chain verification against `openssl speed rsa2048`, and `pki audit` of
+//!   10,000 certificates against `openssl verify` of the same files, reported as ratios
 //!   (docs/benchmarks.md).
 //! - `fuzz [--seconds N] [--asan] [TARGET]`: seeds and runs the cargo-fuzz targets; see
 //!   [`fuzz`].
@@ -172,6 +173,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     cases.push(("sign 2 certificates (keys and CSRs exist)", ours, theirs));
 
     let (chains, verifies) = verify_rates()?;
+    let audit = audit_vs_verify(&pki, 10_000)?;
 
     println!(
         "openssl: {}",
@@ -199,8 +201,124 @@ fn bench(args: &[String]) -> Result<(), String> {
         verifies / 3.0,
         (verifies / 3.0) / chains
     );
+    // 4. A folder of 10,000 certificates: pki audit (classify, pair, lint, verify each chain)
+    //    against one openssl verify process over the same files.
+    let (n, (a_t, a_mem), (o_t, o_mem)) = audit;
+    println!(
+        "{n} certificates: pki audit {:.2}s, {a_mem} KiB peak; openssl verify {:.2}s, {o_mem} KiB \
+         peak; ratio (time) {:.2}",
+        a_t.as_secs_f64(),
+        o_t.as_secs_f64(),
+        a_t.as_secs_f64() / o_t.as_secs_f64()
+    );
     println!(
         "note: RSA key generation time varies widely run to run (prime search); use --runs 20 for steadier medians"
     );
     Ok(())
+}
+
+/// A run's wall time and peak resident memory (KiB).
+type Measured = (Duration, u64);
+
+/// `n` leaf certificates under one CA, made in process; then the time and peak memory
+/// (GNU time's maximum resident set) of `pki audit DIR` and of `openssl verify -CAfile CA`
+/// over every file, each once.
+fn audit_vs_verify(pki: &Path, n: usize) -> Result<(usize, Measured, Measured), String> {
+    use pki_core::{
+        cert::{CertBuilder, Issuer},
+        ext::{ExtSpec, IsCa, KeyUsage, KeyUsageBit},
+        key::{KeyBits, PrivateKey},
+        name,
+    };
+    let e = |e: pki_core::Error| e.to_string();
+    let d = temp("audit", 0)?;
+    let ca_key = PrivateKey::generate(KeyBits::DEFAULT).map_err(e)?;
+    let leaf_key = PrivateKey::generate(KeyBits::DEFAULT).map_err(e)?;
+    let ca = CertBuilder::new(
+        name::parse_subj("/CN=bench-ca").map_err(|e| e.to_string())?,
+        ca_key.public_key_info().map_err(e)?,
+        1u8.into(),
+        365,
+    )
+    .extensions(vec![
+        ExtSpec::BasicConstraints {
+            critical: true,
+            ca: IsCa::Ca { path_len: None },
+        },
+        ExtSpec::KeyUsage {
+            critical: true,
+            usage: KeyUsage::empty()
+                .with(KeyUsageBit::KeyCertSign)
+                .with(KeyUsageBit::CrlSign),
+        },
+    ])
+    .self_signed(&ca_key)
+    .map_err(e)?;
+    let write = |p: PathBuf, text: String| {
+        std::fs::write(&p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    write(d.join("ca.crt"), pki_core::cert::to_pem(&ca).map_err(e)?)?;
+    let issuer = Issuer::new(&ca, &ca_key).map_err(e)?;
+    let leaves = d.join("leaves");
+    std::fs::create_dir_all(&leaves).map_err(|e| e.to_string())?;
+    let mut files = Vec::with_capacity(n);
+    for i in 0..n {
+        let leaf = CertBuilder::new(
+            name::parse_subj(&format!("/CN=leaf-{i}")).map_err(|e| e.to_string())?,
+            leaf_key.public_key_info().map_err(e)?,
+            u32::try_from(i + 2).unwrap_or(u32::MAX).into(),
+            90,
+        )
+        .extensions(vec![ExtSpec::KeyUsage {
+            critical: true,
+            usage: KeyUsage::empty().with(KeyUsageBit::DigitalSignature),
+        }])
+        .sign(&issuer)
+        .map_err(e)?;
+        let p = leaves.join(format!("leaf-{i:05}.crt"));
+        write(p.clone(), pki_core::cert::to_pem(&leaf).map_err(e)?)?;
+        files.push(p);
+    }
+    let timed = |cmd: &mut Command| -> Result<Measured, String> {
+        let mem = d.join("mem");
+        let t = Instant::now();
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+        let took = t.elapsed();
+        if !matches!(out.status.code(), Some(0 | 1)) {
+            return Err(format!(
+                "{cmd:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let kib = std::fs::read_to_string(&mem)
+            .ok()
+            .and_then(|s| s.trim().lines().last()?.trim().parse().ok())
+            .unwrap_or(0);
+        Ok((took, kib))
+    };
+    let mem = d.join("mem");
+    let ours = timed(
+        Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&mem)
+            .arg(pki)
+            .arg("audit")
+            .arg(&d),
+    )?;
+    let theirs = timed(
+        Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&mem)
+            .args(["openssl", "verify", "-CAfile"])
+            .arg(d.join("ca.crt"))
+            .args(&files),
+    )?;
+    let _ = std::fs::remove_dir_all(&d);
+    Ok((n, ours, theirs))
 }
