@@ -2,6 +2,7 @@
 //! the real openssl (with the faults audit must name), and the whole test-data corpus (every
 //! file classified, no panic).
 
+mod jsonschema;
 mod util;
 
 use std::{fs, os::unix::fs::PermissionsExt};
@@ -12,6 +13,8 @@ use util::{TestDir, data, openssl, pki, reference};
 fn json(d: &TestDir, args: &[&str]) -> (Option<i32>, Value) {
     let r = pki(d, &[&["audit", "--json"][..], args].concat(), &[]);
     let doc = serde_json::from_str(r.stdout().trim()).expect("one JSON document");
+    let errors = jsonschema::validate(&jsonschema::schema(), &doc);
+    assert!(errors.is_empty(), "{args:?}: {errors:?}");
     (r.code(), doc)
 }
 

@@ -3,6 +3,7 @@
 //! id and the exact text Go's crypto/tls or crypto/x509 and etcd will print. (`cargo xtask
 //! e2e` confirms the client-side predictions against a running etcd.)
 
+mod jsonschema;
 mod util;
 
 use std::fs;
@@ -330,6 +331,8 @@ fn clients_flags_and_environment() {
     let r = check(&d, &[&yaml, "--json", "--at", "2099-01-01T00:00:00Z"], &[]);
     assert_eq!(r.code(), Some(1));
     let doc: Value = serde_json::from_str(r.stdout().trim()).expect("JSON");
+    let errors = jsonschema::validate(&jsonschema::schema(), &doc);
+    assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(doc["schema"], "pki.etcd-check.v1");
     assert_eq!(doc["verdict"], "will-fail");
     let ids: Vec<&str> = doc["findings"]
