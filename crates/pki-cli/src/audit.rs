@@ -74,14 +74,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             finding::summary(&report.findings)
         ));
         for f in &report.findings {
-            let text = f.text(false);
-            crate::out(format_args!("{}", text.trim_end()));
-            if let Some(file) = &f.file {
-                crate::out(format_args!(
-                    "    file: {}",
-                    printable(&file.display().to_string())
-                ));
-            }
+            crate::out(format_args!("{}", f.text(false).trim_end()));
         }
     }
     Ok(ExitCode::from(u8::from(errors)))

@@ -219,25 +219,7 @@ fn check(a: CheckArgs) -> Result<ExitCode> {
             pki_core::finding::summary(&findings)
         ));
         for f in &findings {
-            let file = f
-                .file
-                .as_ref()
-                .map(|p| {
-                    format!(
-                        "    file: {}\n",
-                        pki_core::text::printable(&p.display().to_string())
-                    )
-                })
-                .unwrap_or_default();
-            crate::out(format_args!(
-                "{}{}",
-                f.text(false).trim_end(),
-                if file.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n{}", file.trim_end())
-                }
-            ));
+            crate::out(format_args!("{}", f.text(false).trim_end()));
         }
     }
     Ok(ExitCode::from(u8::from(fails)))

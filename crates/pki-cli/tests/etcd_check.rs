@@ -342,6 +342,20 @@ fn clients_flags_and_environment() {
         .filter_map(|f| f["id"].as_str())
         .collect();
     assert!(ids.contains(&"cert-expired"), "{ids:?}");
+    // The quote is structured: the text, and where it shows.
+    let expired = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "cert-expired")
+        .expect("cert-expired");
+    assert_eq!(expired["quote"]["in"], "client");
+    assert!(
+        expired["quote"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("x509: certificate has expired or is not yet valid: ")),
+        "{expired}"
+    );
 }
 
 #[test]

@@ -54,6 +54,42 @@ pub struct Finding {
     /// What to do about it, where pki can say (a pki command where one exists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The exact text another program will print because of it, and where (`pki etcd check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
+}
+
+/// Where a [`Quote`] appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shown {
+    /// etcd exits at start, with the text in its log.
+    EtcdStart,
+    /// etcd runs and writes the text to its log (a refused client or peer).
+    EtcdLog,
+    /// The client prints it (etcdctl 3.4 only with `--debug`).
+    Client,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Shown::EtcdStart => "etcd fails to start",
+            Shown::EtcdLog => "etcd's log",
+            Shown::Client => {
+                "the client (etcdctl 3.4 prints only \"context deadline exceeded\" unless run \
+                 with --debug)"
+            }
+        })
+    }
+}
+
+/// What another program prints because of a finding: `text`, word for word, at `shown`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    pub text: String,
+    #[serde(rename = "in")]
+    pub shown: Shown,
 }
 
 impl Finding {
@@ -68,6 +104,7 @@ impl Finding {
             file: None,
             subject: None,
             fix: None,
+            quote: None,
         }
     }
 
@@ -92,6 +129,16 @@ impl Finding {
         self
     }
 
+    /// Quoting `text`, which appears at `shown`.
+    #[must_use]
+    pub fn quote(mut self, text: impl Into<String>, shown: Shown) -> Finding {
+        self.quote = Some(Quote {
+            text: text.into(),
+            shown,
+        });
+        self
+    }
+
     /// About the certificate named `subject`.
     #[must_use]
     pub fn subject(mut self, subject: impl Into<String>) -> Finding {
@@ -99,9 +146,10 @@ impl Finding {
         self
     }
 
-    /// The text form: `  SEVERITY ID: MESSAGE (DETAIL) [REFERENCE]`, then `    fix: ...` when
-    /// there is a fix; the severity coloured with `colour` (ANSI SGR). Everything from outside
-    /// is made [`printable`]. Every line ends with `\n`.
+    /// The text form: `  SEVERITY ID: MESSAGE (DETAIL) (WHERE: "QUOTE") [REFERENCE]`, then
+    /// `    fix: ...` when there is a fix and `    file: ...` when there is a file; the severity
+    /// coloured with `colour` (ANSI SGR). Everything from outside is made [`printable`]. Every
+    /// line ends with `\n`.
     pub fn text(&self, colour: bool) -> String {
         let sev = format!("{:<7}", self.severity.to_string());
         let sev = if colour {
@@ -119,17 +167,28 @@ impl Finding {
             .as_deref()
             .map(|d| format!(" ({})", printable(d)))
             .unwrap_or_default();
+        let quote = self
+            .quote
+            .as_ref()
+            .map(|q| format!(" ({}: \"{}\")", q.shown, printable(&q.text)))
+            .unwrap_or_default();
         let reference = self
             .reference
             .map(|r| format!(" [{r}]"))
             .unwrap_or_default();
         let mut s = format!(
-            "  {sev} {}: {}{detail}{reference}\n",
+            "  {sev} {}: {}{detail}{quote}{reference}\n",
             self.id,
             printable(&self.message)
         );
         if let Some(fix) = &self.fix {
             s.push_str(&format!("    fix: {}\n", printable(fix)));
+        }
+        if let Some(file) = &self.file {
+            s.push_str(&format!(
+                "    file: {}\n",
+                printable(&file.display().to_string())
+            ));
         }
         s
     }
@@ -164,6 +223,17 @@ mod tests {
         assert_eq!(
             f.text(false),
             "  error   san-missing: no SAN\\x0aforged (10.0.0.4)\n    fix: pki init --node a=10.0.0.4\n"
+        );
+        let q = Finding::new("key-mismatch", Severity::Error, "not its key")
+            .quote(
+                "tls: private key does not match public key",
+                Shown::EtcdStart,
+            )
+            .in_file("certs/client.key");
+        assert_eq!(
+            q.text(false),
+            "  error   key-mismatch: not its key (etcd fails to start: \"tls: private key does not \
+             match public key\")\n    file: certs/client.key\n"
         );
         assert_eq!(summary(&[f]), "1 error, 0 warnings, 0 notices");
         assert_eq!(summary(&[]), "no findings");

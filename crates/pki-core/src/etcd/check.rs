@@ -19,7 +19,7 @@ use yaml_rust2::{Yaml, YamlLoader, parser::Parser};
 use crate::{
     error::{Error, IoOp, Result},
     files,
-    finding::{Finding, Severity},
+    finding::{Finding, Severity, Shown},
     key::PrivateKey,
     name, pem,
     verify::{self, Options, Purpose, Reason},
@@ -414,10 +414,9 @@ pub struct CheckOptions {
 }
 
 /// Where an error will show.
-const IN_ETCD_LOG: &str = "etcd's log";
-const AT_START: &str = "etcd fails to start";
-const IN_CLIENT: &str =
-    "the client (etcdctl 3.4 prints only \"context deadline exceeded\" unless run with --debug)";
+const IN_ETCD_LOG: Shown = Shown::EtcdLog;
+const AT_START: Shown = Shown::EtcdStart;
+const IN_CLIENT: Shown = Shown::Client;
 
 /// A certificate file, read and decoded, or the findings saying why it cannot be.
 struct LoadedCert {
@@ -639,9 +638,9 @@ fn load_cas(what: &str, path: &Path, out: &mut Vec<Finding>) -> Option<Vec<CertV
     Some(certs)
 }
 
-/// An error finding: `message`, and in its detail the text `quote` that appears at `where_`.
-fn fail(id: &'static str, message: String, quote: &str, where_: &str) -> Finding {
-    Finding::new(id, Severity::Error, message).detail(format!("{where_}: \"{quote}\""))
+/// An error finding: `message`, quoting the text that appears at `where_`.
+fn fail(id: &'static str, message: String, quote: &str, where_: Shown) -> Finding {
+    Finding::new(id, Severity::Error, message).quote(quote, where_)
 }
 
 /// Go's `HostnameError` text for `host` (crypto/x509/verify.go).
@@ -769,7 +768,7 @@ fn validity(
     what: &str,
     c: &LoadedCert,
     o: &CheckOptions,
-    where_: &str,
+    where_: Shown,
     prefix: &str,
     out: &mut Vec<Finding>,
 ) {
