@@ -164,10 +164,7 @@ fn check(a: CheckArgs) -> Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let mut members = Vec::new();
     for path in &a.configs {
-        let mut m = check::read_config(path)?;
-        m.apply_env(&env)?;
-        m.apply_flags(&a.flags)?;
-        members.push(m);
+        members.push(check::read_config(path)?);
     }
     if a.configs.is_empty() {
         let mut m = Member {
@@ -189,7 +186,30 @@ fn check(a: CheckArgs) -> Result<ExitCode> {
         warn_days: a.warn_days,
         client,
     };
-    let findings = check::check(&members, &o);
+    let mut findings = Vec::new();
+    if !a.configs.is_empty() {
+        // etcd 3.4 reads nothing else when --config-file is given.
+        let vars = check::env_settings(&env);
+        if !a.flags.is_empty() || !vars.is_empty() {
+            let what = if a.flags.is_empty() {
+                vars.join(", ")
+            } else {
+                "the flags after --".to_owned()
+            };
+            findings.push(
+                pki_core::finding::Finding::new(
+                    "flags-ignored-with-config-file",
+                    pki_core::finding::Severity::Warning,
+                    format!(
+                        "etcd ignores its flags and ETCD_* variables when --config-file is given: \
+                         {what} not judged"
+                    ),
+                )
+                .fix("put the settings in the configuration file, or check the flags without a CONFIG"),
+            );
+        }
+    }
+    findings.extend(check::check(&members, &o));
     let fails = findings
         .iter()
         .any(|f| f.severity == pki_core::finding::Severity::Error);

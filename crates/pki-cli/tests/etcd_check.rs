@@ -448,3 +448,386 @@ fn kubernetes_static_pod_manifests() {
         r.stderr()
     );
 }
+
+/// Issuers Go refuses (an intermediate with CA:FALSE, one without keyCertSign), SHA-1, a
+/// traditional encrypted key and a peer https URL without TLS, all made with the real openssl;
+/// each quote is the text etcd 3.4 logs (`cargo xtask e2e` confirms them against etcd).
+#[test]
+fn issuers_and_algorithms_go_refuses() {
+    let d = TestDir::new("etcd-check");
+    let yaml = set(&d, "certs", "127.0.0.1");
+    fs::write(
+        d.join("ext.cnf"),
+        "[leaf]\nsubjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth, clientAuth\n\
+         [not_ca]\nbasicConstraints = critical, CA:FALSE\n\
+         [no_sign]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, digitalSignature\n",
+    )
+    .expect("write");
+    let sign = |csr: &str, ca: &str, ca_key: &str, ext: &str, extra: &[&str], out: &str| {
+        let mut args = vec![
+            "x509",
+            "-req",
+            "-in",
+            csr,
+            "-CA",
+            ca,
+            "-CAkey",
+            ca_key,
+            "-set_serial",
+            "9",
+            "-days",
+            "30",
+            "-extfile",
+            "ext.cnf",
+            "-extensions",
+            ext,
+            "-out",
+            out,
+        ];
+        args.extend(extra);
+        openssl(&d, &args).ok();
+    };
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "certs/client.key",
+            "-subj",
+            "/CN=etcd01",
+            "-out",
+            "c.csr",
+        ],
+    )
+    .ok();
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "int.key",
+            "-subj",
+            "/CN=etcd-int",
+            "-out",
+            "int.csr",
+        ],
+    )
+    .ok();
+    let client = |cert: &str| {
+        vec![
+            yaml.clone(),
+            "--cacert".into(),
+            "certs/ca.crt".into(),
+            "--cert".into(),
+            cert.to_owned(),
+            "--key".into(),
+            "certs/client.key".into(),
+        ]
+    };
+    for ext in ["not_ca", "no_sign"] {
+        let int = format!("{ext}.crt");
+        sign("int.csr", "certs/ca.crt", "certs/ca.key", ext, &[], &int);
+        sign("c.csr", &int, "int.key", "leaf", &[], "leaf.crt");
+        let bundle = [
+            fs::read_to_string(d.join("leaf.crt")).expect("read"),
+            fs::read_to_string(d.join(&int)).expect("read"),
+        ]
+        .concat();
+        fs::write(d.join("bundle.crt"), bundle).expect("write");
+        let args = client("bundle.crt");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        predicts(
+            &d,
+            &args,
+            "client-untrusted",
+            "tls: failed to verify client certificate: x509: certificate signed by unknown \
+             authority (possibly because of \"x509: invalid signature: parent certificate cannot \
+             sign this kind of certificate\" while trying to verify candidate authority \
+             certificate \"etcd-int\")",
+        );
+    }
+    sign(
+        "c.csr",
+        "certs/ca.crt",
+        "certs/ca.key",
+        "leaf",
+        &["-sha1"],
+        "sha1.crt",
+    );
+    let args = client("sha1.crt");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    predicts(
+        &d,
+        &args,
+        "client-untrusted",
+        "x509: cannot verify signature: insecure algorithm SHA1-RSA (temporarily override with \
+         GODEBUG=x509sha1=1)",
+    );
+    // A traditional encrypted key: Go finds its PEM block and cannot parse it.
+    openssl(
+        &d,
+        &[
+            "rsa",
+            "-in",
+            "certs/client.key",
+            "-aes256",
+            "-traditional",
+            "-passout",
+            "pass:x",
+            "-out",
+            "trad.key",
+        ],
+    )
+    .ok();
+    let text = fs::read_to_string(d.join(&yaml)).expect("read");
+    fs::write(
+        d.join("trad.yaml"),
+        text.replace("key-file: certs/client.key", "key-file: trad.key"),
+    )
+    .expect("write");
+    predicts(
+        &d,
+        &["trad.yaml"],
+        "key-encrypted",
+        "tls: failed to parse private key",
+    );
+    // Peer https without peer files: the TLS listener says it, naming the address.
+    fs::write(
+        d.join("nopeer.yaml"),
+        text.replace(
+            "  cert-file: certs/peer.crt\n  key-file: certs/peer.key\n",
+            "",
+        ),
+    )
+    .expect("write");
+    predicts(
+        &d,
+        &["nopeer.yaml"],
+        "https-without-tls",
+        "cannot listen on TLS for 127.0.0.1:2380: KeyFile and CertFile are not presented",
+    );
+}
+
+/// CRLs and allowed peer names: etcd 3.4 takes them as flags (and under ClientTLSInfo /
+/// PeerTLSInfo in its YAML); the transport sections' crl-file and allowed-cn it ignores, which
+/// is said. Flags beside a CONFIG are not applied (etcd ignores them under --config-file).
+#[test]
+fn crls_allowed_names_and_ignored_settings() {
+    let d = TestDir::new("etcd-check");
+    let yaml = set(&d, "certs", "127.0.0.1");
+    fs::write(
+        d.join("ca.cnf"),
+        "[ca]\ndefault_ca = c\n[c]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n\
+         default_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n",
+    )
+    .expect("write");
+    fs::write(d.join("index.txt"), "").expect("write");
+    fs::write(d.join("serial"), "10\n").expect("write");
+    let ca = [
+        "-config",
+        "ca.cnf",
+        "-cert",
+        "certs/ca.crt",
+        "-keyfile",
+        "certs/ca.key",
+    ];
+    openssl(
+        &d,
+        &[&["ca", "-revoke", "certs/client.crt"][..], &ca].concat(),
+    )
+    .ok();
+    openssl(
+        &d,
+        &[
+            &["ca", "-gencrl", "-crldays", "30", "-out", "crl.pem"][..],
+            &ca,
+        ]
+        .concat(),
+    )
+    .ok();
+    let serial = openssl(
+        &d,
+        &["x509", "-in", "certs/client.crt", "-noout", "-serial"],
+    )
+    .ok()
+    .stdout()
+    .trim()
+    .trim_start_matches("serial=")
+    .trim_start_matches('0')
+    .to_lowercase();
+    let flags = |extra: &[&str]| {
+        let mut v = vec![
+            "--cacert",
+            "certs/ca.crt",
+            "--cert",
+            "certs/client.crt",
+            "--key",
+            "certs/client.key",
+            "--",
+            "--listen-client-urls=https://127.0.0.1:2379",
+            "--advertise-client-urls=https://127.0.0.1:2379",
+            "--cert-file=certs/client.crt",
+            "--key-file=certs/client.key",
+            "--trusted-ca-file=certs/ca.crt",
+            "--client-cert-auth",
+            "--listen-peer-urls=https://127.0.0.1:2380",
+            "--initial-advertise-peer-urls=https://127.0.0.1:2380",
+            "--peer-cert-file=certs/peer.crt",
+            "--peer-key-file=certs/peer.key",
+            "--peer-trusted-ca-file=certs/ca.crt",
+        ];
+        v.extend(extra);
+        v.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |extra: &[&str], rule: &str, quote: &str| {
+        let args = flags(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        predicts(&d, &args, rule, quote);
+    };
+    let none = flags(&[]);
+    let none: Vec<&str> = none.iter().map(String::as_str).collect();
+    check(&d, &none, &[]).ok();
+    run(
+        &["--client-crl-file=crl.pem"],
+        "client-revoked",
+        &format!("etcd's log: \"transport: certificate serial {serial} revoked\""),
+    );
+    run(
+        &["--peer-cert-allowed-cn=wrong"],
+        "peer-cn-not-allowed",
+        "etcd's log: \"client certificate authentication failed\"",
+    );
+    run(
+        &["--peer-cert-allowed-hostname=wrong.example"],
+        "peer-hostname-not-allowed",
+        "client certificate authentication failed",
+    );
+    run(
+        &["--client-crl-file=nothing.pem"],
+        "file-unreadable",
+        "open nothing.pem",
+    );
+    // In the YAML: ClientTLSInfo's CRLFile is read; the transport section's crl-file and a
+    // top-level client-crl-file are ignored by etcd 3.4, and pki says so.
+    let text = fs::read_to_string(d.join(&yaml)).expect("read");
+    fs::write(
+        d.join("info.yaml"),
+        format!("{text}ClientTLSInfo:\n  CRLFile: crl.pem\n"),
+    )
+    .expect("write");
+    predicts(
+        &d,
+        &[
+            "info.yaml",
+            "--cacert",
+            "certs/ca.crt",
+            "--cert",
+            "certs/client.crt",
+            "--key",
+            "certs/client.key",
+        ],
+        "client-revoked",
+        "transport: certificate serial",
+    );
+    fs::write(
+        d.join("ignored.yaml"),
+        text.replace(
+            "  client-cert-auth: true\n",
+            "  client-cert-auth: true\n  crl-file: crl.pem\n",
+        ) + "client-crl-file: crl.pem\n",
+    )
+    .expect("write");
+    let r = check(
+        &d,
+        &[
+            "ignored.yaml",
+            "--cacert",
+            "certs/ca.crt",
+            "--cert",
+            "certs/client.crt",
+            "--key",
+            "certs/client.key",
+        ],
+        &[],
+    )
+    .ok();
+    let out = r.stdout();
+    assert_eq!(
+        out.matches("warning config-key-ignored").count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains("etcd 3.4 reads client-crl-file only as a flag"),
+        "{out}"
+    );
+    // Flags beside a CONFIG: etcd ignores them, and so does pki, with a warning.
+    let r = check(&d, &[&yaml, "--", "--cert-file=certs/nothing.crt"], &[]).ok();
+    assert!(
+        r.stdout()
+            .contains("warning flags-ignored-with-config-file"),
+        "{}",
+        r.stdout()
+    );
+    // A peer certificate with DNS names only: a warning, quoting etcd's text.
+    fs::write(
+        d.join("dns.cnf"),
+        "[e]\nsubjectAltName = DNS:etcd01.invalid\nextendedKeyUsage = serverAuth, clientAuth\n",
+    )
+    .expect("write");
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "certs/peer.key",
+            "-subj",
+            "/CN=etcd01",
+            "-out",
+            "p.csr",
+        ],
+    )
+    .ok();
+    openssl(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "p.csr",
+            "-CA",
+            "certs/ca.crt",
+            "-CAkey",
+            "certs/ca.key",
+            "-set_serial",
+            "8",
+            "-extfile",
+            "dns.cnf",
+            "-extensions",
+            "e",
+            "-out",
+            "dns-peer.crt",
+        ],
+    )
+    .ok();
+    fs::write(
+        d.join("dnspeer.yaml"),
+        text.replace("cert-file: certs/peer.crt", "cert-file: dns-peer.crt"),
+    )
+    .expect("write");
+    let r = check(&d, &["dnspeer.yaml"], &[]);
+    let out = r.stdout();
+    assert!(out.contains("warning peer-san-dns-only"), "{out}");
+    assert!(
+        out.contains(r#"tls: \"127.0.0.1\" does not match any of DNSNames [\"etcd01.invalid\"]"#)
+            || out
+                .contains(r#"tls: "127.0.0.1" does not match any of DNSNames ["etcd01.invalid"]"#),
+        "{out}"
+    );
+}

@@ -33,6 +33,12 @@ pub struct Tls {
     pub key_file: Option<PathBuf>,
     pub trusted_ca_file: Option<PathBuf>,
     pub client_cert_auth: bool,
+    /// `--client-crl-file`, `--peer-crl-file`: certificates whose serial it lists are refused.
+    pub crl_file: Option<PathBuf>,
+    /// `--peer-cert-allowed-cn`: the only common name a peer's certificate may have.
+    pub allowed_cn: Option<String>,
+    /// `--peer-cert-allowed-hostname`: a name a peer's certificate must be valid for.
+    pub allowed_hostname: Option<String>,
 }
 
 impl Tls {
@@ -95,6 +101,19 @@ const SETTINGS: &[&str] = &[
     "peer-trusted-ca-file",
     "peer-client-cert-auth",
     "enable-grpc-gateway",
+    "client-crl-file",
+    "peer-crl-file",
+    "peer-cert-allowed-cn",
+    "peer-cert-allowed-hostname",
+];
+
+/// Settings etcd 3.4 takes as flags and variables only: in its YAML they are ignored, and so
+/// are `crl-file`, `allowed-cn` and `allowed-hostname` of a transport section.
+const FLAG_ONLY: &[&str] = &[
+    "client-crl-file",
+    "peer-crl-file",
+    "peer-cert-allowed-cn",
+    "peer-cert-allowed-hostname",
 ];
 
 /// etcd configuration keys that hold no TLS matter, known so that they are not called
@@ -218,12 +237,18 @@ impl Member {
                                     ik.to_owned()
                                 }
                             }
-                            "auto-tls" | "crl-file" | "allowed-cn" | "allowed-hostname" => {
+                            "auto-tls" => {
                                 if scalar(iv).is_some_and(|s| !s.is_empty() && s != "false") {
                                     return Err(bad(
                                         &source,
                                         format!("{key}: {ik} is not checked by pki yet"),
                                     ));
+                                }
+                                continue;
+                            }
+                            "crl-file" | "allowed-cn" | "allowed-hostname" => {
+                                if scalar(iv).is_some_and(|s| !s.is_empty()) {
+                                    m.ignored.push(format!("{key}.{ik}"));
                                 }
                                 continue;
                             }
@@ -236,6 +261,36 @@ impl Member {
                             bad(&source, format!("{key}.{ik}: not a single value"))
                         })?;
                         m.set(&flag, &value)?;
+                    }
+                }
+                k if FLAG_ONLY.contains(&k) => m.ignored.push(k.to_owned()),
+                // embed.Config's own fields, which Go's JSON decoding matches without regard
+                // to case: of these, etcd keeps CRLFile, AllowedCN and AllowedHostname (the
+                // transport sections overwrite the rest).
+                k if k.eq_ignore_ascii_case("ClientTLSInfo")
+                    || k.eq_ignore_ascii_case("PeerTLSInfo") =>
+                {
+                    let peer = k.eq_ignore_ascii_case("PeerTLSInfo");
+                    let Some(inner) = v.as_hash() else {
+                        return Err(bad(&source, format!("{k} is not a mapping")));
+                    };
+                    for (ik, iv) in inner {
+                        let Some(ik) = ik.as_str() else {
+                            return Err(bad(&source, format!("{k}: a key that is not text")));
+                        };
+                        let flag = match ik.to_ascii_lowercase().as_str() {
+                            "crlfile" if peer => "peer-crl-file",
+                            "crlfile" => "client-crl-file",
+                            "allowedcn" if peer => "peer-cert-allowed-cn",
+                            "allowedhostname" if peer => "peer-cert-allowed-hostname",
+                            _ => {
+                                m.ignored.push(format!("{k}.{ik}"));
+                                continue;
+                            }
+                        };
+                        let value = scalar(iv)
+                            .ok_or_else(|| bad(&source, format!("{k}.{ik}: not a single value")))?;
+                        m.set(flag, &value)?;
                     }
                 }
                 k if SETTINGS.contains(&k) => {
@@ -379,6 +434,14 @@ impl Member {
                 self.peer.client_cert_auth = parse_bool(&self.source, key, value)?;
             }
             "enable-grpc-gateway" => self.grpc_gateway = parse_bool(&self.source, key, value)?,
+            "client-crl-file" => self.client.crl_file = path(value),
+            "peer-crl-file" => self.peer.crl_file = path(value),
+            "peer-cert-allowed-cn" => {
+                self.peer.allowed_cn = (!value.is_empty()).then(|| value.to_owned());
+            }
+            "peer-cert-allowed-hostname" => {
+                self.peer.allowed_hostname = (!value.is_empty()).then(|| value.to_owned());
+            }
             _ => {}
         }
         Ok(())
@@ -422,6 +485,8 @@ const IN_CLIENT: Shown = Shown::Client;
 struct LoadedCert {
     path: PathBuf,
     view: CertView,
+    /// The file's other certificates: Go presents them as the chain.
+    rest: Vec<CertView>,
 }
 
 /// What Go's `tls.X509KeyPair` and etcd say of a cert-file and key-file pair.
@@ -434,7 +499,10 @@ fn load_pair(
     let cert = load_cert(what, cert_path, out)?;
     let bytes = read(what, key_path, out)?;
     let blocks = pem::decode_all(&bytes).unwrap_or_default();
-    if blocks.is_empty() {
+    // An encrypted traditional key has PEM headers (Proc-Type, DEK-Info): Go finds its block
+    // and fails to parse it.
+    let traditional = crate::pbe::Traditional::find(&bytes).is_some();
+    if blocks.is_empty() && !traditional {
         out.push(
             fail(
                 "key-not-pem",
@@ -446,7 +514,7 @@ fn load_pair(
         );
         return None;
     }
-    if blocks.iter().all(|b| b.label == pem::CERTIFICATE) {
+    if !traditional && blocks.iter().all(|b| b.label == pem::CERTIFICATE) {
         out.push(
             fail(
                 "key-is-certificate",
@@ -459,8 +527,7 @@ fn load_pair(
         );
         return None;
     }
-    let encrypted = crate::pbe::Traditional::find(&bytes).is_some()
-        || blocks.iter().any(|b| b.label == pem::ENCRYPTED_PRIVATE_KEY);
+    let encrypted = traditional || blocks.iter().any(|b| b.label == pem::ENCRYPTED_PRIVATE_KEY);
     if encrypted {
         out.push(
             fail(
@@ -593,6 +660,12 @@ fn load_cert(what: &str, path: &Path, out: &mut Vec<Finding>) -> Option<LoadedCe
         Ok(view) => Some(LoadedCert {
             path: path.to_owned(),
             view,
+            rest: blocks
+                .iter()
+                .filter(|b| b.label == pem::CERTIFICATE)
+                .skip(1)
+                .filter_map(|b| CertView::from_der(&b.der).ok())
+                .collect(),
         }),
         Err(e) => {
             out.push(
@@ -705,24 +778,40 @@ fn https_host(url: &str) -> Option<String> {
     Some(host)
 }
 
-/// What Go says when verifying `c` for `purpose` against `roots` fails; `None` when it
-/// verifies.
-fn chain_error(c: &CertView, roots: &[CertView], purpose: Purpose, at: i64) -> Option<String> {
+/// What Go says when verifying `c` (with the other certificates of its file) for `purpose`
+/// against `roots` fails; `None` when it verifies.
+fn chain_error(c: &LoadedCert, roots: &[CertView], purpose: Purpose, at: i64) -> Option<String> {
     let mut o = Options::new(at);
     o.purpose = purpose;
     // Go trusts a root as it is: its basicConstraints and keyUsage are not checked.
     o.anchor_constraints = false;
-    let failure = verify::verify(c, roots, &[], &o).err()?;
+    let failure = verify::verify(&c.view, roots, &c.rest, &o).err()?;
+    // The certificate Go was checking against a candidate issuer, and that candidate.
+    let failed = failure.chain.get(failure.depth).unwrap_or(&c.view);
+    let candidate = |of: &CertView| {
+        failure
+            .chain
+            .get(failure.depth + 1)
+            .or_else(|| c.rest.iter().chain(roots).find(|r| r.subject == of.issuer))
+            .map(common_name)
+    };
+    let hint = |why: &str, of: &CertView| match candidate(of) {
+        Some(name) => format!(
+            "x509: certificate signed by unknown authority (possibly because of \"{why}\" \
+             while trying to verify candidate authority certificate \"{name}\")"
+        ),
+        None => "x509: certificate signed by unknown authority".to_owned(),
+    };
     Some(match failure.reason {
-        // Go ignores keyUsage (crypto/x509 verify.go).
-        Reason::LeafKeyUsage | Reason::KeyUsageNoCertSign => return None,
+        // Go ignores a leaf's keyUsage (crypto/x509 verify.go).
+        Reason::LeafKeyUsage => return None,
         Reason::EkuMissing => "x509: certificate specifies an incompatible key usage".to_owned(),
         Reason::Expired | Reason::NotYetValid => {
             let t = |s: i64| crate::inspect::format::format_unix(s);
             let (now, bound) = if failure.reason == Reason::Expired {
-                ("after", c.not_after)
+                ("after", failed.not_after)
             } else {
-                ("before", c.not_before)
+                ("before", failed.not_before)
             };
             format!(
                 "x509: certificate has expired or is not yet valid: current time {} is {now} {}",
@@ -730,13 +819,30 @@ fn chain_error(c: &CertView, roots: &[CertView], purpose: Purpose, at: i64) -> O
                 t(bound)
             )
         }
-        Reason::WeakSignatureAlgorithm => {
-            "x509: certificate signed by unknown authority (possibly because of \"x509: cannot \
-             verify signature: insecure algorithm SHA1-RSA\")"
-                .to_owned()
+        // An issuer that is not a CA, or whose keyUsage lacks keyCertSign: Go's
+        // checkSignatureFrom refuses it as a parent.
+        Reason::NotCa | Reason::KeyUsageNoCertSign => {
+            // The failure is at the CA, which Go names as the candidate of the one below.
+            let name = common_name(failed);
+            format!(
+                "x509: certificate signed by unknown authority (possibly because of \"x509: \
+                 invalid signature: parent certificate cannot sign this kind of certificate\" \
+                 while trying to verify candidate authority certificate \"{name}\")"
+            )
         }
+        Reason::WeakSignatureAlgorithm => hint(
+            &format!(
+                "x509: cannot verify signature: insecure algorithm {}",
+                go_algorithm(failed)
+            ),
+            failed,
+        ),
         _ => {
-            let same_name = roots.iter().find(|r| r.subject == c.issuer);
+            let same_name = c
+                .rest
+                .iter()
+                .chain(roots)
+                .find(|r| r.subject == failed.issuer);
             match same_name {
                 Some(r) => format!(
                     "x509: certificate signed by unknown authority (possibly because of \
@@ -748,6 +854,22 @@ fn chain_error(c: &CertView, roots: &[CertView], purpose: Purpose, at: i64) -> O
             }
         }
     })
+}
+
+/// Go's name of a weak signature algorithm, as its InsecureAlgorithmError writes it (SHA-1
+/// with the GODEBUG escape of Go 1.18 and later).
+fn go_algorithm(c: &CertView) -> String {
+    match c.signature_algorithm.oid.to_string().as_str() {
+        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => {
+            "SHA1-RSA (temporarily override with GODEBUG=x509sha1=1)".to_owned()
+        }
+        "1.2.840.10045.4.1" => {
+            "ECDSA-SHA1 (temporarily override with GODEBUG=x509sha1=1)".to_owned()
+        }
+        "1.2.840.113549.1.1.4" => "MD5-RSA".to_owned(),
+        "1.2.840.113549.1.1.2" => "MD2-RSA".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 fn common_name(c: &CertView) -> String {
@@ -835,40 +957,81 @@ const CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 pub fn check(members: &[Member], o: &CheckOptions) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut keys: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
+    let mut peers: Vec<Option<LoadedCert>> = Vec::new();
     for m in members {
         for u in &m.ignored {
-            out.push(
-                Finding::new(
-                    "config-key-ignored",
-                    Severity::Warning,
-                    format!("etcd does not know {u:?} and ignores it without a word"),
-                )
-                .in_file(&m.source)
-                .fix(if u == "advertise-client-url" {
-                    "write advertise-client-urls".to_owned()
-                } else {
-                    "check the spelling against etcd's configuration file reference".to_owned()
-                }),
-            );
+            out.push(ignored(u).in_file(&m.source));
         }
-        for (side, tls, listen, advertise) in [
-            (
-                "client",
-                &m.client,
-                &m.listen_client_urls,
-                &m.advertise_client_urls,
-            ),
-            (
-                "peer",
-                &m.peer,
-                &m.listen_peer_urls,
-                &m.initial_advertise_peer_urls,
-            ),
-        ] {
-            check_side(m, side, tls, listen, advertise, o, &mut out, &mut keys);
-        }
+        let server = check_side(
+            m,
+            "client",
+            &m.client,
+            &m.listen_client_urls,
+            &m.advertise_client_urls,
+            o,
+            &mut out,
+            &mut keys,
+        );
+        let peer = check_side(
+            m,
+            "peer",
+            &m.peer,
+            &m.listen_peer_urls,
+            &m.initial_advertise_peer_urls,
+            o,
+            &mut out,
+            &mut keys,
+        );
         if let Some(client) = &o.client {
-            check_client(m, client, o, &mut out);
+            check_client(m, server.as_ref(), client, o, &mut out);
+        }
+        peers.push(peer);
+    }
+    // What each member's peer settings say of every member's peer certificate (its own
+    // included: a member verifies the certificates of the members it dials the same way).
+    for m in members {
+        for (p, cert) in members.iter().zip(&peers) {
+            let Some(cert) = cert else { continue };
+            let whose = format!("{}'s peer certificate", p.name);
+            if let Some(crl) = &m.peer.crl_file {
+                revoked(
+                    "peer-revoked",
+                    &format!("etcd {} refuses {whose}", m.name),
+                    cert,
+                    crl,
+                    &mut out,
+                );
+            }
+            let allowed = (m.peer.allowed_cn.as_ref())
+                .filter(|cn| common_name(&cert.view) != **cn)
+                .map(|cn| {
+                    (
+                        "peer-cn-not-allowed",
+                        format!("its common name is not {cn:?}"),
+                    )
+                })
+                .or_else(|| {
+                    let host = m.peer.allowed_hostname.as_ref()?;
+                    hostname_error(&cert.view, host).map(|_| {
+                        (
+                            "peer-hostname-not-allowed",
+                            format!("it is not valid for {host:?}"),
+                        )
+                    })
+                });
+            if let Some((id, why)) = allowed {
+                out.push(
+                    fail(
+                        id,
+                        format!("etcd {} refuses {whose} (--peer-cert-allowed-*): {why}", m.name),
+                        "client certificate authentication failed",
+                        IN_ETCD_LOG,
+                    )
+                    .in_file(&cert.path)
+                    .subject(subject(cert))
+                    .fix("reissue the peer certificates with the allowed name, or change the setting"),
+                );
+            }
         }
     }
     for (i, (path, spki, member)) in keys.iter().enumerate() {
@@ -890,6 +1053,98 @@ pub fn check(members: &[Member], o: &CheckOptions) -> Vec<Finding> {
     out
 }
 
+/// etcd ignoring the YAML key `u` without a word.
+fn ignored(u: &str) -> Finding {
+    let flag = match u {
+        "client-transport-security.crl-file" => Some("client-crl-file"),
+        "peer-transport-security.crl-file" => Some("peer-crl-file"),
+        "peer-transport-security.allowed-cn" => Some("peer-cert-allowed-cn"),
+        "peer-transport-security.allowed-hostname" => Some("peer-cert-allowed-hostname"),
+        "client-transport-security.allowed-cn" | "client-transport-security.allowed-hostname" => {
+            None
+        }
+        u if FLAG_ONLY.contains(&u) => Some(u),
+        _ => None,
+    };
+    let f = |message: String, fix: String| {
+        Finding::new("config-key-ignored", Severity::Warning, message).fix(fix)
+    };
+    match flag {
+        Some(flag) => f(
+            format!(
+                "etcd 3.4 reads {flag} only as a flag or ETCD_ variable, and ignores {u:?} in its \
+                 YAML without a word: the setting is not in force"
+            ),
+            format!(
+                "start etcd with --{flag} (then without --config-file), or write it under \
+                 {}TLSInfo: in the YAML ({})",
+                if flag.starts_with("peer") {
+                    "Peer"
+                } else {
+                    "Client"
+                },
+                match flag {
+                    "client-crl-file" | "peer-crl-file" => "CRLFile",
+                    "peer-cert-allowed-cn" => "AllowedCN",
+                    _ => "AllowedHostname",
+                }
+            ),
+        ),
+        None => f(
+            format!("etcd does not know {u:?} and ignores it without a word"),
+            if u == "advertise-client-url" {
+                "write advertise-client-urls".to_owned()
+            } else {
+                "check the spelling against etcd's configuration file reference".to_owned()
+            },
+        ),
+    }
+}
+
+/// A certificate of `cert`'s file whose serial the CRL at `crl` lists: etcd compares serials
+/// alone (pkg/transport checkCRL), and reads the file at each connection.
+fn revoked(id: &'static str, who: &str, cert: &LoadedCert, crl: &Path, out: &mut Vec<Finding>) {
+    let Some(bytes) = read("CRL", crl, out) else {
+        return;
+    };
+    let Some(crls) = verify::crl::parse_all(&[bytes]).filter(|c| !c.is_empty()) else {
+        out.push(
+            Finding::new(
+                "crl-unreadable",
+                Severity::Error,
+                "the CRL file holds no CRL that decodes: etcd refuses every connection that \
+                 presents a certificate",
+            )
+            .in_file(crl),
+        );
+        return;
+    };
+    for c in std::iter::once(&cert.view).chain(&cert.rest) {
+        if crls.iter().any(|l| l.lists_serial(&c.serial)) {
+            let lead = c
+                .serial
+                .iter()
+                .position(|b| *b != 0)
+                .unwrap_or(c.serial.len());
+            let hex: String = c.serial[lead..]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            out.push(
+                fail(
+                    id,
+                    format!("{who}: {} revokes it (serial {hex})", crl.display()),
+                    &format!("transport: certificate serial {hex} revoked"),
+                    IN_ETCD_LOG,
+                )
+                .in_file(&cert.path)
+                .subject(name::to_openssl_string(&c.subject))
+                .fix("issue a new certificate (a new serial) from the CA"),
+            );
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_side(
     m: &Member,
@@ -900,7 +1155,7 @@ fn check_side(
     o: &CheckOptions,
     out: &mut Vec<Finding>,
     keys: &mut Vec<(PathBuf, Vec<u8>, String)>,
-) {
+) -> Option<LoadedCert> {
     let https: Vec<&String> = listen
         .iter()
         .chain(advertise)
@@ -908,21 +1163,48 @@ fn check_side(
         .collect();
     let flag = if side == "peer" { "--peer-" } else { "--" };
     if !tls.is_set() {
-        if let Some(u) = https.first() {
-            let which = if side == "peer" { "peer" } else { "client" };
+        // etcd says it of a listen URL (an advertise URL alone starts).
+        if let Some(u) = listen.iter().find(|u| u.starts_with("https://")) {
+            // The client listeners are checked in embed; the peer ones fail in the TLS
+            // listener, which names the address.
+            let quote = if side == "peer" {
+                let addr = u
+                    .trim_start_matches("https://")
+                    .split('/')
+                    .next()
+                    .unwrap_or_default();
+                format!("cannot listen on TLS for {addr}: KeyFile and CertFile are not presented")
+            } else {
+                format!(
+                    "TLS key/cert ({flag}cert-file, {flag}key-file) must be provided for client url {u} with HTTPS scheme"
+                )
+            };
             out.push(
                 fail(
                     "https-without-tls",
                     format!("{u} is https, but no {side} certificate is set"),
-                    &format!(
-                        "TLS key/cert ({flag}cert-file, {flag}key-file) must be provided for {which} url {u} with HTTPS scheme"
-                    ),
+                    &quote,
                     AT_START,
                 )
-                .in_file(&m.source),
+                .in_file(&m.source)
+                .fix(format!(
+                    "set {flag}cert-file and {flag}key-file, or listen on http://"
+                )),
+            );
+        } else if let Some(u) = https.first() {
+            out.push(
+                Finding::new(
+                    "https-without-tls",
+                    Severity::Error,
+                    format!(
+                        "{u} is advertised as https, but no {side} certificate is set: etcd listens on plain http"
+                    ),
+                )
+                .in_file(&m.source)
+                .fix(format!("set {flag}cert-file and {flag}key-file")),
             );
         }
-        return;
+        return None;
     }
     if let Some(u) = listen
         .iter()
@@ -950,11 +1232,9 @@ fn check_side(
             )
             .in_file(&m.source),
         );
-        return;
+        return None;
     };
-    let Some((cert, _key)) = load_pair(side, cert_path, key_path, out) else {
-        return;
-    };
+    let (cert, _key) = load_pair(side, cert_path, key_path, out)?;
     keys.push((
         key_path.clone(),
         cert.view.spki.subject_public_key.raw_bytes().to_vec(),
@@ -992,6 +1272,45 @@ fn check_side(
         }
     }
     let v = &cert.view;
+    // etcd checks a connecting peer's certificate against the address it connects from
+    // (pkg/transport checkCertSAN): DNS names only are resolved at each connection.
+    if side == "peer" && tls.trusted_ca_file.is_some() {
+        let sans = v.subject_alt_name.as_deref().unwrap_or_default();
+        let has_ip = sans.iter().any(|g| matches!(g, GeneralName::IpAddress(_)));
+        let dns: Vec<String> = sans
+            .iter()
+            .filter_map(|g| match g {
+                GeneralName::DnsName(d) => Some(format!("{:?}", d.to_string())),
+                _ => None,
+            })
+            .collect();
+        let from = advertise.iter().find_map(|u| https_host(u));
+        if let (false, false, Some(from)) = (has_ip, dns.is_empty(), from) {
+            out.push(
+                Finding::new(
+                    "peer-san-dns-only",
+                    Severity::Warning,
+                    format!(
+                        "the peer certificate of {} names no IP address: the members it \
+                         connects to resolve its DNS names at each connection and refuse it \
+                         unless one resolves to its address (DNS often fails in air-gapped \
+                         networks)",
+                        m.name
+                    ),
+                )
+                .quote(
+                    format!(
+                        "tls: {from:?} does not match any of DNSNames [{}]",
+                        dns.join(" ")
+                    ),
+                    IN_ETCD_LOG,
+                )
+                .in_file(&cert.path)
+                .subject(subject(&cert))
+                .fix(format!("reissue it with IP:{from} in subjectAltName")),
+            );
+        }
+    }
     if !has_eku(v, SERVER_AUTH) {
         out.push(
             fail(
@@ -1048,7 +1367,7 @@ fn check_side(
                 );
             }
         }
-        if let Some(err) = chain_error(v, &cas, Purpose::Any, o.at)
+        if let Some(err) = chain_error(&cert, &cas, Purpose::Any, o.at)
             && !err.starts_with("x509: certificate has expired")
             && !err.contains("incompatible key usage")
         {
@@ -1081,18 +1400,20 @@ fn check_side(
             .in_file(&m.source),
         );
     }
+    Some(cert)
 }
 
-/// What a client presenting `c` will meet.
-fn check_client(m: &Member, c: &ClientFiles, o: &CheckOptions, out: &mut Vec<Finding>) {
-    let server = m
-        .client
-        .cert_file
-        .as_ref()
-        .and_then(|p| load_cert("client", p, &mut Vec::new()));
-    if let (Some(cacert), Some(server)) = (&c.cacert, &server)
+/// What a client presenting `c` will meet at `m`, whose serving certificate is `server`.
+fn check_client(
+    m: &Member,
+    server: Option<&LoadedCert>,
+    c: &ClientFiles,
+    o: &CheckOptions,
+    out: &mut Vec<Finding>,
+) {
+    if let (Some(cacert), Some(server)) = (&c.cacert, server)
         && let Some(cas) = load_cas("--cacert", cacert, out)
-        && let Some(err) = chain_error(&server.view, &cas, Purpose::ServerAuth, o.at)
+        && let Some(err) = chain_error(server, &cas, Purpose::ServerAuth, o.at)
         && !err.starts_with("x509: certificate has expired")
     {
         out.push(
@@ -1124,6 +1445,15 @@ fn check_client(m: &Member, c: &ClientFiles, o: &CheckOptions, out: &mut Vec<Fin
                 "tls: failed to verify client certificate: ",
                 out,
             );
+            if let Some(crl) = &m.client.crl_file {
+                revoked(
+                    "client-revoked",
+                    &format!("etcd {} refuses the client's certificate", m.name),
+                    &cert,
+                    crl,
+                    out,
+                );
+            }
             if !m.client.client_cert_auth {
                 return;
             }
@@ -1133,7 +1463,7 @@ fn check_client(m: &Member, c: &ClientFiles, o: &CheckOptions, out: &mut Vec<Fin
             let Some(cas) = load_cas("trusted-ca-file", ca, &mut Vec::new()) else {
                 return;
             };
-            if let Some(err) = chain_error(&cert.view, &cas, Purpose::ClientAuth, o.at)
+            if let Some(err) = chain_error(&cert, &cas, Purpose::ClientAuth, o.at)
                 && !err.starts_with("x509: certificate has expired")
             {
                 let id = if err.contains("incompatible key usage") {
@@ -1185,6 +1515,16 @@ fn check_client(m: &Member, c: &ClientFiles, o: &CheckOptions, out: &mut Vec<Fin
             "give both --cert and --key, or neither",
         )),
     }
+}
+
+/// The `ETCD_*` variables of the settings pki checks that `env` has (etcd ignores them under
+/// `--config-file`).
+pub fn env_settings(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    SETTINGS
+        .iter()
+        .map(|s| format!("ETCD_{}", s.to_uppercase().replace('-', "_")))
+        .filter(|v| env(v).is_some())
+        .collect()
 }
 
 /// Reads a CONFIG argument: etcd's YAML configuration file.

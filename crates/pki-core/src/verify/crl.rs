@@ -282,6 +282,13 @@ impl Crl {
     }
 
     /// The status this CRL gives `c`: the entry's reason, or `None` when it is not listed.
+    /// Whether `serial` (big-endian) is among the revoked serials, whatever the issuer (etcd's
+    /// check of `--client-crl-file` compares serials alone).
+    pub fn lists_serial(&self, serial: &[u8]) -> bool {
+        let serial = unsigned(serial);
+        self.entries.iter().any(|e| unsigned(&e.serial) == serial)
+    }
+
     fn status(&self, c: &CertView) -> Option<&Entry> {
         self.entries
             .iter()
