@@ -8,11 +8,12 @@
 //!    refusal must also appear, with its TLS reason, in etcd's log. Before each, `pki etcd
 //!    check` must predict it from the files alone, quoting that reason (and pass the good
 //!    client). `member list` shows the advertised URLs of the configuration.
-//! 2. Three members on 127.0.0.1 (one port pair each) with peer TLS on peer.crt and peer
+//! 2. Each rule of `pki etcd check` on a broken set, confirmed by the real etcd ([`rules`]).
+//! 3. Three members on 127.0.0.1 (one port pair each) with peer TLS on peer.crt and peer
 //!    client-cert-auth: they form a cluster, all agree on one leader, list the configured
 //!    URLs, refuse a client without a certificate on a peer port, and a key written through
 //!    member 1 is read from members 2 and 3.
-//! 3. The README's "Secure etcd in three commands", run as written.
+//! 4. The README's "Secure etcd in three commands", run as written.
 //!
 //! Every etcd is stopped one at a time (SIGTERM, then SIGKILL after [`procs::STOP_WAIT`]),
 //! every wait is bounded, the temporary folder is removed, and a failure prints the tail of
@@ -21,6 +22,7 @@
 //! etcd-client); this command installs nothing.
 
 mod procs;
+mod rules;
 
 use std::{
     fs,
@@ -82,6 +84,7 @@ pub fn e2e(args: &[String]) -> Res {
     ]))?;
     let mut work = Work::new()?;
     let result = single(&mut work)
+        .and_then(|()| rules::rules(&mut work))
         .and_then(|()| cluster(&mut work))
         .and_then(|()| readme(&mut work));
     work.finish(result)
@@ -441,6 +444,21 @@ fn cluster(work: &mut Work) -> Res {
         ca: &ca,
         cert: Some((&crt, &key)),
     };
+    // The good cluster passes pki etcd check, judged as one (its three configurations).
+    let mut check = vec!["etcd", "check"];
+    let configs: Vec<String> = names.iter().map(|n| format!("cluster/{n}.yaml")).collect();
+    check.extend(configs.iter().map(String::as_str));
+    let files = [
+        format!("{set}/ca.crt"),
+        format!("{set}/client.crt"),
+        format!("{set}/client.key"),
+    ];
+    check.extend(["--cacert", &files[0], "--cert", &files[1], "--key", &files[2]]);
+    let said = pki(work, &check)?;
+    if said.contains("error ") {
+        return Err(format!("pki etcd check on the good cluster: {said}"));
+    }
+    println!("ok: pki etcd check passes the three members");
     let all = urls.join(",");
     wait_for(work, "three members healthy", START_WAIT, || {
         etcdctl_ok(&all, tls, &["endpoint", "health"]).map(drop)
