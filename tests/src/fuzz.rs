@@ -207,6 +207,7 @@ pub fn etcd_config(data: &[u8]) {
     let opts = CheckOptions {
         at: 0,
         warn_days: 30,
+        etcd_user: None,
         client: None,
     };
     if let Ok(m) = Member::from_yaml(std::path::Path::new("fuzz.yaml"), text) {

@@ -453,7 +453,9 @@ fn cluster(work: &mut Work) -> Res {
         format!("{set}/client.crt"),
         format!("{set}/client.key"),
     ];
-    check.extend(["--cacert", &files[0], "--cert", &files[1], "--key", &files[2]]);
+    check.extend([
+        "--cacert", &files[0], "--cert", &files[1], "--key", &files[2],
+    ]);
     let said = pki(work, &check)?;
     if said.contains("error ") {
         return Err(format!("pki etcd check on the good cluster: {said}"));

@@ -45,6 +45,10 @@ pub struct CheckArgs {
     /// Judge at this time (RFC 3339 or Unix seconds) instead of now.
     #[arg(long, value_name = "TIME", value_parser = crate::show::parse_now)]
     at: Option<std::time::SystemTime>,
+    /// The account etcd runs as (a name or uid of /etc/passwd): the files etcd opens are
+    /// judged for it. Default: the current user, by reading them.
+    #[arg(long, value_name = "USER")]
+    etcd_user: Option<String>,
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     warn_days: u32,
@@ -184,6 +188,11 @@ fn check(a: CheckArgs) -> Result<ExitCode> {
     let o = CheckOptions {
         at: pki_core::verify::unix_time(at),
         warn_days: a.warn_days,
+        etcd_user: a
+            .etcd_user
+            .as_deref()
+            .map(pki_core::etcd::account::Account::lookup)
+            .transpose()?,
         client,
     };
     let mut findings = Vec::new();

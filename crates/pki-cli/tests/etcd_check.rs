@@ -831,3 +831,26 @@ fn crls_allowed_names_and_ignored_settings() {
         "{out}"
     );
 }
+
+/// `--etcd-user`: the files etcd opens are judged for the account etcd runs as.
+#[test]
+fn files_judged_for_the_etcd_account() {
+    let d = TestDir::new("etcd-check");
+    let yaml = set(&d, "certs", "127.0.0.1");
+    check(&d, &[&yaml, "--etcd-user", "root"], &[]).ok();
+    // pki init makes the set's folder 0700 and keys 0600: nobody may not read them.
+    predicts(
+        &d,
+        &[&yaml, "--etcd-user", "nobody"],
+        "file-unreadable",
+        "etcd fails to start: \"open certs/client.key: permission denied\"",
+    );
+    let r = check(&d, &[&yaml, "--etcd-user", "no-such-user-here"], &[]);
+    assert_eq!(r.code(), Some(2));
+    assert!(
+        r.stderr()
+            .contains("no user \"no-such-user-here\" in /etc/passwd"),
+        "{}",
+        r.stderr()
+    );
+}

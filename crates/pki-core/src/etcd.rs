@@ -418,6 +418,7 @@ pub fn scalar(s: &str) -> Cow<'_, str> {
     Cow::Owned(q)
 }
 
+pub mod account;
 pub mod check;
 #[cfg(test)]
 mod tests;

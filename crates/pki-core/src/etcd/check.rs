@@ -474,6 +474,9 @@ pub struct CheckOptions {
     /// A certificate expiring within this many days is a warning.
     pub warn_days: u32,
     pub client: Option<ClientFiles>,
+    /// The account etcd runs as, when it is not the current one: the files etcd opens are
+    /// judged for it.
+    pub etcd_user: Option<super::account::Account>,
 }
 
 /// Where an error will show.
@@ -1053,6 +1056,29 @@ pub fn check(members: &[Member], o: &CheckOptions) -> Vec<Finding> {
     out
 }
 
+/// The finding when the account etcd runs as (`--etcd-user`) may not open `path`.
+fn access(o: &CheckOptions, what: &str, path: &Path, shown: Shown, out: &mut Vec<Finding>) {
+    let Some(account) = &o.etcd_user else {
+        return;
+    };
+    if let Some(why) = account.cannot_read(path) {
+        out.push(
+            fail(
+                "file-unreadable",
+                format!("etcd's account cannot read the {what}: {why}"),
+                &format!("open {}: permission denied", path.display()),
+                shown,
+            )
+            .in_file(path)
+            .fix(format!(
+                "chown {} {} (a key: mode 600), or give the folders above it search permission",
+                account.name,
+                path.display()
+            )),
+        );
+    }
+}
+
 /// etcd ignoring the YAML key `u` without a word.
 fn ignored(u: &str) -> Finding {
     let flag = match u {
@@ -1234,6 +1260,20 @@ fn check_side(
         );
         return None;
     };
+    for (file, path) in [("cert-file", Some(cert_path)), ("key-file", Some(key_path))]
+        .into_iter()
+        .chain([("trusted-ca-file", tls.trusted_ca_file.as_ref())])
+        .chain([("crl-file", tls.crl_file.as_ref())])
+    {
+        if let Some(path) = path {
+            let shown = if file == "crl-file" {
+                IN_ETCD_LOG
+            } else {
+                AT_START
+            };
+            access(o, &format!("{side} {file}"), path, shown, out);
+        }
+    }
     let (cert, _key) = load_pair(side, cert_path, key_path, out)?;
     keys.push((
         key_path.clone(),
