@@ -360,8 +360,7 @@ impl Member {
     /// pki checks; etcd lets flags override them.
     pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
         for s in SETTINGS {
-            let var = format!("ETCD_{}", s.to_uppercase().replace('-', "_"));
-            if let Some(v) = env(&var) {
+            if let Some(v) = env(&env_var(s)) {
                 self.set(s, &v)?;
             }
         }
@@ -446,6 +445,11 @@ impl Member {
         }
         Ok(())
     }
+}
+
+/// The `ETCD_*` variable of a setting (`cert-file` → `ETCD_CERT_FILE`).
+fn env_var(setting: &str) -> String {
+    format!("ETCD_{}", setting.to_uppercase().replace('-', "_"))
 }
 
 fn scalar(y: &Yaml) -> Option<String> {
@@ -1562,7 +1566,7 @@ fn check_client(
 pub fn env_settings(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     SETTINGS
         .iter()
-        .map(|s| format!("ETCD_{}", s.to_uppercase().replace('-', "_")))
+        .map(|s| env_var(s))
         .filter(|v| env(v).is_some())
         .collect()
 }
