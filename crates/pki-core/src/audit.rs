@@ -73,11 +73,32 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
-struct Read {
+/// What a file gave when read: enough to classify it, pair its keys and list when its
+/// certificates expire. The certificates other than CAs are decoded again when judged, so that memory grows
+/// with the number of certificates by a few hundred bytes each, not by their decoded size.
+struct Summary {
     path: PathBuf,
-    objects: Vec<inspect::Decoded>,
+    kind: Kind,
+    objects: usize,
     mode: u32,
     uid: u32,
+    /// SHA-256 of the public key of each private key.
+    keys: Vec<String>,
+    /// SHA-256 of the public key of each CSR.
+    csrs: Vec<String>,
+    certs: Vec<CertSummary>,
+    /// The CA certificates, whole: the anchors and intermediates of every chain.
+    cas: Vec<CertView>,
+}
+
+struct CertSummary {
+    subject: String,
+    not_after: i64,
+    /// SHA-256 of the public key.
+    key: String,
+    /// SHA-256 of the certificate's DER: how it is found again.
+    der: [u8; 32],
+    ca: bool,
 }
 
 /// Every regular file below `dir` (or `dir` itself when it is a file), in name order.
@@ -114,28 +135,81 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn read_one(path: &Path, now: SystemTime) -> Read {
+fn sha256(der: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(der).into()
+}
+
+fn summarize(path: &Path, now: SystemTime) -> Summary {
     let (mode, uid) = std::fs::metadata(path).map_or((0, 0), |m| (m.mode(), m.uid()));
     let objects = files::read_regular(path)
         .ok()
         .and_then(|b| inspect::inspect(&b, now).ok())
         .unwrap_or_default();
-    Read {
+    let mut s = Summary {
         path: path.to_owned(),
-        objects,
+        kind: kind_of(&objects),
+        objects: objects.len(),
         mode,
         uid,
+        keys: Vec::new(),
+        csrs: Vec::new(),
+        certs: Vec::new(),
+        cas: Vec::new(),
+    };
+    for d in objects {
+        match d.object {
+            Object::PrivateKey(k) => s.keys.extend(k.public_key_sha256),
+            Object::Csr(c) => s.csrs.push(c.public_key.sha256),
+            Object::Certificate(c) => {
+                let Ok(v) = CertView::from_der(&d.der) else {
+                    continue;
+                };
+                let ca = v.is_ca();
+                s.certs.push(CertSummary {
+                    subject: c.subject.text,
+                    not_after: v.not_after,
+                    key: c.public_key.sha256,
+                    der: sha256(&d.der),
+                    ca,
+                });
+                if ca {
+                    s.cas.push(v);
+                }
+            }
+            _ => {}
+        }
     }
+    s
 }
 
-/// Reads every file on every core, in the order given.
-fn read_all(paths: &[PathBuf], now: SystemTime) -> Vec<Read> {
+/// The certificates of a file whose DER has one of the SHA-256 sums `wanted`, read again.
+fn reread(path: &Path, wanted: &BTreeSet<[u8; 32]>) -> Vec<CertView> {
+    let Ok(bytes) = files::read_regular(path) else {
+        return Vec::new();
+    };
+    let ders: Vec<Vec<u8>> = if crate::pem::is_pem(&bytes) {
+        crate::pem::decode_all(&bytes)
+            .map(|blocks| blocks.into_iter().map(|b| b.der).collect())
+            .unwrap_or_default()
+    } else {
+        vec![bytes]
+    };
+    ders.iter()
+        .filter(|d| wanted.contains(&sha256(d)))
+        .filter_map(|d| CertView::from_der(d).ok())
+        .collect()
+}
+
+/// `f` of every item, on every core, in the order given.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = paths.len().div_ceil(workers).max(1);
+    let chunk = items.len().div_ceil(workers).max(1);
+    let f = &f;
     std::thread::scope(|s| {
-        let handles: Vec<_> = paths
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|p| read_one(p, now)).collect::<Vec<_>>()))
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -181,7 +255,7 @@ pub fn audit(dirs: &[PathBuf], cas: &[PathBuf], now: SystemTime) -> Result<Repor
         let bytes = files::read_regular(f)?;
         trusted.extend(crate::view::decode_all(&bytes).map_err(|e| e.in_file(f))?);
     }
-    let read = read_all(&paths, now);
+    let read = par_map(&paths, |p| summarize(p, now));
     let me = current_uid();
     let at = verify::unix_time(now);
     let mut report = Report {
@@ -190,129 +264,110 @@ pub fn audit(dirs: &[PathBuf], cas: &[PathBuf], now: SystemTime) -> Result<Repor
         findings: Vec::new(),
     };
     // Public key (SHA-256 of the SPKI) → where it appears.
-    let mut keys: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    let mut cert_keys: BTreeMap<String, Vec<(PathBuf, String)>> = BTreeMap::new();
-    let mut csrs: Vec<(PathBuf, String)> = Vec::new();
-    let mut certs: Vec<(PathBuf, CertView)> = Vec::new();
+    let mut keys: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+    let mut cert_keys: BTreeMap<&str, Vec<(&Path, &str)>> = BTreeMap::new();
+    let mut csrs: Vec<(&Path, &str)> = Vec::new();
+    // The distinct certificates to judge, by file, each file read once.
+    let mut seen_der = BTreeSet::new();
+    let mut to_judge: BTreeMap<&Path, BTreeSet<[u8; 32]>> = BTreeMap::new();
+    let mut anchors = trusted;
+    let mut intermediates: Vec<CertView> = Vec::new();
     for r in &read {
         report.files.push(FileEntry {
             file: r.path.clone(),
-            kind: kind_of(&r.objects),
-            objects: r.objects.len(),
+            kind: r.kind,
+            objects: r.objects,
         });
-        for d in &r.objects {
-            match &d.object {
-                Object::PrivateKey(k) => {
-                    if let Some(sha) = &k.public_key_sha256 {
-                        keys.entry(sha.clone()).or_default().push(r.path.clone());
-                    }
-                    if r.mode & 0o077 != 0 {
-                        report.findings.push(
-                            Finding::new(
-                                "key-readable-by-others",
-                                Severity::Warning,
-                                format!(
-                                    "a private key readable by others (mode {:o})",
-                                    r.mode & 0o777
-                                ),
-                            )
-                            .in_file(&r.path)
-                            .fix(format!("chmod 600 {}", r.path.display())),
-                        );
-                    }
-                    if me.is_some_and(|u| u != r.uid) {
-                        report.findings.push(
-                            Finding::new(
-                                "key-owned-by-other-user",
-                                Severity::Warning,
-                                format!("a private key owned by another user (uid {})", r.uid),
-                            )
-                            .in_file(&r.path),
-                        );
-                    }
-                }
-                Object::Csr(c) => csrs.push((r.path.clone(), c.public_key.sha256.clone())),
-                Object::Certificate(c) => {
-                    cert_keys
-                        .entry(c.public_key.sha256.clone())
-                        .or_default()
-                        .push((r.path.clone(), c.subject.text.clone()));
-                    if let Ok(v) = CertView::from_der(&d.der) {
-                        certs.push((r.path.clone(), v));
-                    }
-                }
-                _ => {}
+        for sha in &r.keys {
+            keys.entry(sha).or_default().push(&r.path);
+        }
+        if !r.keys.is_empty() {
+            if r.mode & 0o077 != 0 {
+                report.findings.push(
+                    Finding::new(
+                        "key-readable-by-others",
+                        Severity::Warning,
+                        format!(
+                            "a private key readable by others (mode {:o})",
+                            r.mode & 0o777
+                        ),
+                    )
+                    .in_file(&r.path)
+                    .fix(format!("chmod 600 {}", r.path.display())),
+                );
+            }
+            if me.is_some_and(|u| u != r.uid) {
+                report.findings.push(
+                    Finding::new(
+                        "key-owned-by-other-user",
+                        Severity::Warning,
+                        format!("a private key owned by another user (uid {})", r.uid),
+                    )
+                    .in_file(&r.path),
+                );
+            }
+        }
+        csrs.extend(r.csrs.iter().map(|sha| (r.path.as_path(), sha.as_str())));
+        for c in &r.certs {
+            cert_keys
+                .entry(&c.key)
+                .or_default()
+                .push((&r.path, &c.subject));
+            report.expiry.push(Expiry {
+                file: r.path.clone(),
+                subject: c.subject.clone(),
+                not_after: crate::inspect::format::format_unix(c.not_after),
+                days_left: (c.not_after - at).div_euclid(86_400),
+                ca: c.ca,
+            });
+            if seen_der.insert(c.der) {
+                to_judge.entry(&r.path).or_default().insert(c.der);
+            }
+        }
+        for v in &r.cas {
+            if verify::self_signed(v) {
+                anchors.push(v.clone());
+            } else {
+                intermediates.push(v.clone());
             }
         }
     }
-    let is_ca = |v: &CertView| v.basic_constraints.as_ref().is_some_and(|b| b.ca);
-    // Whether a certificate signed itself, whatever the algorithm (lint judges weak ones).
-    let mut any_alg = Options::new(0);
-    any_alg.allow_sha1 = true;
-    any_alg.allow_dsa = true;
-    any_alg.min_rsa_bits = 0;
-    let self_signed = |v: &CertView| {
-        v.subject == v.issuer
-            && v.signature.as_ref().is_some_and(|sig| {
-                verify::sig::check(&v.signature_algorithm, &v.spki, v.tbs_der(), sig, &any_alg)
-                    .is_ok()
-            })
-    };
-    let mut anchors = trusted;
-    anchors.extend(
-        certs
-            .iter()
-            .filter(|(_, v)| is_ca(v) && self_signed(v))
-            .map(|(_, v)| v.clone()),
-    );
-    let intermediates: Vec<CertView> = certs
-        .iter()
-        .filter(|(_, v)| is_ca(v) && !self_signed(v))
-        .map(|(_, v)| v.clone())
-        .collect();
-    let mut seen_der = BTreeSet::new();
-    let mut unique = Vec::new();
-    for (path, v) in &certs {
-        let subject = name::to_openssl_string(&v.subject);
-        report.expiry.push(Expiry {
-            file: path.clone(),
-            subject,
-            not_after: crate::inspect::format::format_unix(v.not_after),
-            days_left: (v.not_after - at).div_euclid(86_400),
-            ca: is_ca(v),
-        });
-        if seen_der.insert(v.der.as_slice()) {
-            unique.push((path, v));
-        }
-    }
     // Lint and path validation of each distinct certificate, on every core.
-    let judge = |(path, v): &(&PathBuf, &CertView)| -> Vec<Finding> {
-        let subject = name::to_openssl_string(&v.subject);
-        let mut out: Vec<Finding> = lint::lint_view(v, Profile::Rfc5280, now)
-            .into_iter()
-            .filter(|f| f.severity != Severity::Notice)
-            .map(|f| f.in_file(*path).subject(subject.clone()))
-            .collect();
-        if !(self_signed(v) && is_ca(v))
-            && let Err(failure) = verify::verify(v, &anchors, &intermediates, &Options::new(at))
-        {
-            out.push(failure.finding().in_file(*path));
+    let to_judge: Vec<(&Path, BTreeSet<[u8; 32]>)> = to_judge.into_iter().collect();
+    let judge = |(path, wanted): &(&Path, BTreeSet<[u8; 32]>)| -> Vec<Finding> {
+        let views = reread(path, wanted);
+        let mut out = Vec::new();
+        if views.len() < wanted.len() {
+            out.push(
+                Finding::new(
+                    "file-changed",
+                    Severity::Error,
+                    "the file changed while it was audited: a certificate read at first is gone",
+                )
+                .in_file(path)
+                .fix("audit again when nothing writes to the folder"),
+            );
+        }
+        for v in &views {
+            let subject = name::to_openssl_string(&v.subject);
+            out.extend(
+                lint::lint_view(v, Profile::Rfc5280, now)
+                    .into_iter()
+                    .filter(|f| f.severity != Severity::Notice)
+                    .map(|f| f.in_file(path).subject(subject.clone())),
+            );
+            // A self-signed CA is an anchor: nothing to verify it against.
+            if !(v.is_ca() && verify::self_signed(v))
+                && let Err(failure) = verify::verify(v, &anchors, &intermediates, &Options::new(at))
+            {
+                out.push(failure.finding().in_file(path));
+            }
         }
         out
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = unique.len().div_ceil(workers).max(1);
-    let judged: Vec<Finding> = std::thread::scope(|s| {
-        let handles: Vec<_> = unique
-            .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().flat_map(judge).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    report.findings.extend(judged);
+    report
+        .findings
+        .extend(par_map(&to_judge, judge).into_iter().flatten());
     report.expiry.sort_by(|a, b| {
         a.days_left
             .cmp(&b.days_left)
@@ -320,7 +375,7 @@ pub fn audit(dirs: &[PathBuf], cas: &[PathBuf], now: SystemTime) -> Result<Repor
     });
     // One key in certificates of several subjects.
     for (sha, users) in &cert_keys {
-        let subjects: BTreeSet<&String> = users.iter().map(|(_, s)| s).collect();
+        let subjects: BTreeSet<&str> = users.iter().map(|(_, s)| *s).collect();
         if subjects.len() > 1 {
             let files: Vec<String> = users.iter().map(|(p, _)| p.display().to_string()).collect();
             report.findings.push(
@@ -339,18 +394,20 @@ pub fn audit(dirs: &[PathBuf], cas: &[PathBuf], now: SystemTime) -> Result<Repor
         }
     }
     // CAs of one name with different keys: clients cannot tell which one signed.
-    let mut ca_names: BTreeMap<String, BTreeSet<Vec<u8>>> = BTreeMap::new();
+    let mut ca_names: BTreeMap<String, BTreeSet<&[u8]>> = BTreeMap::new();
     let mut ca_files: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (path, v) in certs.iter().filter(|(_, v)| is_ca(v)) {
-        let n = name::to_openssl_string(&v.subject);
-        ca_names
-            .entry(n.clone())
-            .or_default()
-            .insert(v.spki.subject_public_key.raw_bytes().to_vec());
-        ca_files
-            .entry(n)
-            .or_default()
-            .push(path.display().to_string());
+    for r in &read {
+        for v in &r.cas {
+            let n = name::to_openssl_string(&v.subject);
+            ca_names
+                .entry(n.clone())
+                .or_default()
+                .insert(v.spki.subject_public_key.raw_bytes());
+            ca_files
+                .entry(n)
+                .or_default()
+                .push(r.path.display().to_string());
+        }
     }
     for (n, set) in &ca_names {
         if set.len() > 1 {
@@ -367,7 +424,7 @@ pub fn audit(dirs: &[PathBuf], cas: &[PathBuf], now: SystemTime) -> Result<Repor
         }
     }
     // Orphans: keys with no certificate or CSR, CSRs with no certificate.
-    let csr_keys: BTreeSet<&String> = csrs.iter().map(|(_, s)| s).collect();
+    let csr_keys: BTreeSet<&str> = csrs.iter().map(|(_, s)| *s).collect();
     for (sha, paths) in &keys {
         if !cert_keys.contains_key(sha) && !csr_keys.contains(sha) {
             for p in paths {

@@ -597,6 +597,24 @@ impl Builder<'_, '_> {
     }
 }
 
+/// Whether a certificate is self-signed as path building judges an anchor: self-issued (the
+/// names equal as RFC 5280 compares them), its key identifiers consistent, and its signature
+/// verifying with its own key, whatever the algorithm (lint and the other signatures of a path
+/// judge the algorithm).
+pub fn self_signed(c: &CertView) -> bool {
+    let any = Options {
+        allow_sha1: true,
+        allow_dsa: true,
+        min_rsa_bits: 0,
+        ..Options::new(0)
+    };
+    names::name_eq(&c.subject, &c.issuer)
+        && key_ids_fit(c, c)
+        && c.signature.as_ref().is_some_and(|s| {
+            sig::check(&c.signature_algorithm, &c.spki, c.tbs_der(), s, &any).is_ok()
+        })
+}
+
 /// OpenSSL's and RFC 5280 4.2.1.1's key identifier match: when the child names the key
 /// identifier of its issuer's key and the candidate has one, they are equal.
 fn key_ids_fit(child: &CertView, issuer: &CertView) -> bool {
